@@ -1,0 +1,52 @@
+# FlowStudio: `make run` serves the app (SQLite, embedded broker), `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DEBUG ?= 1
+
+.PHONY: run test setup venv venv-dev frontend chromium migrate demo lint bench clean
+
+run: setup
+	@bash scripts/run-dev.sh
+
+setup: venv frontend migrate demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -c constraints.txt -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+# The canvas bundle (static/editor/, git-ignored) is built from frontend/.
+frontend:
+	@if [ -f frontend/package.json ]; then \
+		cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+	fi
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py demo_setup
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: venv-dev frontend chromium
+	@bash scripts/test.sh
+
+lint: venv-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf var staticfiles static/editor frontend/node_modules
