@@ -1,0 +1,246 @@
+"""``validate``: every check of DESIGN §3, in a few linear passes.
+
+1. ids: missing, unusable or duplicate ids, and the map from id (as a string) to its first step;
+2. each step on its own: type, required fields, formats, the shape of ``next_step`` and the ids it
+   names, and the run-time variables it uses and sets;
+3. the graph: which steps the start reaches, loops without a way out, and variables that are not set
+   on every path (see ``graph.py``).
+
+A step with an id problem is still checked on its own, but no other step can go to it, so it gets no
+"unreachable" warning on top of its error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import messages as say
+from .blocks import BLOCKS, BlockSpec, check_variable
+from .diagnostics import Diagnostic, diagnostic
+from .graph import depth_first, must_reach_with, trapped_groups
+from .parse import Extracted, extract, id_text
+from .templates import RUNTIME_RE, iter_strings
+
+_NO_TARGETS: tuple[int, ...] = ()
+# (position, code, field, message, step id): position -1 for problems about the whole flow.
+_Found = tuple[int, str, str | None, str, str | None]
+
+
+def validate(payload: Any) -> list[Diagnostic]:
+    """Check a flow in any accepted form; diagnostics sorted by step order, then code, then field."""
+    found = extract(payload)
+    if not isinstance(found, Extracted):
+        return [found]
+    if not found.steps:
+        return [diagnostic("empty_flow", None, None, say.EMPTY_FLOW)]
+    return _Validation(found).run()
+
+
+class _Validation:
+    def __init__(self, found: Extracted) -> None:
+        self.steps = found.steps
+        self.names = say.Namer(found.steps, found.layout)
+        self.problems: list[_Found] = []
+        n = len(self.steps)
+        self.sids: list[str | None] = [None] * n  # each step's id as a string, when usable
+        self.first: dict[str, int] = {}  # id -> position of the first step with it
+        self.id_trouble = bytearray(n)  # no usable id of its own: never a target
+        self.succ: list[Any] = [_NO_TARGETS] * n
+        self.exits = bytearray(n)  # some outcome of the step ends the call
+        self.sets: dict[int, str] = {}  # position -> run-time variable the step sets
+        self.uses: dict[int, list[tuple[str, str]]] = {}  # position -> [(field, variable)]
+
+    def add(self, position: int, code: str, field: str | None, message: str) -> None:
+        sid = self.sids[position] if position >= 0 else None
+        self.problems.append((position, code, field, message, sid))
+
+    def run(self) -> list[Diagnostic]:
+        self.check_ids()
+        self.check_steps()
+        self.check_graph()
+        self.problems.sort(key=lambda p: (p[0], p[1], p[2] or "", p[3]))
+        return [diagnostic(code, sid, field, message) for _, code, field, message, sid in self.problems]
+
+    # -- pass 1 ---------------------------------------------------------------------------------
+
+    def check_ids(self) -> None:
+        sids, first, trouble, names = self.sids, self.first, self.id_trouble, self.names
+        for position, step in enumerate(self.steps):
+            if not isinstance(step, dict):
+                trouble[position] = 1
+                self.add(position, "invalid_value", None, names.not_a_step(position, step))
+                continue
+            raw = step.get("id")
+            sid = raw if type(raw) is str else id_text(raw)
+            if sid is None and raw is not None:
+                trouble[position] = 1
+                self.add(position, "invalid_value", "id", names.unusable_id(position, raw))
+                continue
+            if sid is None or sid == "" or sid.isspace():
+                trouble[position] = 1
+                self.add(position, "missing_id", "id", names.missing_id(position, step))
+                continue
+            sids[position] = sid
+            earlier = first.setdefault(sid, position)
+            if earlier != position:
+                trouble[position] = 1
+                self.add(position, "duplicate_id", "id", names.duplicate_id(position, earlier, sid))
+
+    # -- pass 2 ---------------------------------------------------------------------------------
+
+    def check_steps(self) -> None:
+        blocks = BLOCKS
+        for position, step in enumerate(self.steps):
+            if not isinstance(step, dict):
+                self.exits[position] = 1
+                continue
+            kind = step.get("type")
+            spec = blocks.get(kind) if type(kind) is str else None
+            if spec is None:
+                if kind is None or kind == "":
+                    self.add(position, "missing_field", "type", self.names.missing_type(position))
+                else:
+                    self.add(position, "unknown_type", "type", self.names.unknown_type(position, kind))
+            else:
+                self.check_fields(position, step, spec)
+            self.check_next_step(position, step, spec)
+            self.collect_variables(position, step, spec)
+
+    def check_fields(self, position: int, step: dict[str, Any], spec: BlockSpec) -> None:
+        for field in spec.fields:
+            value = step.get(field.name)
+            if value is None or value == "" or (type(value) is str and value.isspace()):
+                if field.required:
+                    self.add(position, "missing_field", field.name, self.names.missing_field(position, field))
+                continue
+            reason = field.check(value)
+            if reason is not None:
+                self.add(position, "invalid_value", field.name, self.names.invalid(position, field, value, reason))
+        for group, text in zip(spec.one_of, spec.one_of_missing, strict=True):
+            if all(_blank(step.get(name)) for name in group):
+                self.add(position, "missing_field", group[0], self.names.missing_one_of(position, text))
+
+    def check_next_step(self, position: int, step: dict[str, Any], spec: BlockSpec | None) -> None:
+        shape = spec.next_step if spec is not None else None
+        value = step.get("next_step")
+        names = self.names
+        if value is None or (isinstance(value, dict) and not value and shape is not None and shape.required):
+            if shape is not None and shape.required:
+                self.add(position, "missing_field", "next_step", names.missing_next_step(position, shape))
+            self.exits[position] = 1
+            return
+        if not isinstance(value, dict):
+            target = value if type(value) is str else id_text(value)
+            if shape is not None and shape.branches is not None:
+                self.add(position, "invalid_value", "next_step", names.needs_branches(position, spec, shape))
+            if target is None:
+                self.add(position, "invalid_value", "next_step", names.not_an_id(position, value, "next"))
+                self.exits[position] = 1
+                return
+            found = self.first.get(target)
+            if found is None:
+                self.add(position, "dangling_next_step", "next_step", names.dangling(position, target, "next"))
+            else:
+                self.succ[position] = (found,)
+            if shape is None or shape.branches is not None:
+                self.exits[position] = 1  # unknown type or wrong shape: what Samespace does is unknown
+            return
+        wrong_shape = shape is not None and shape.branches is None
+        if wrong_shape:
+            self.add(position, "invalid_value", "next_step", names.needs_single(position, spec))
+        allowed = shape.branches if shape is not None else None
+        targets: list[int] = []
+        covered: set[Any] = set()
+        ends = wrong_shape or shape is None
+        for key, raw in value.items():
+            field = f"next_step.{key}"
+            if allowed is not None and key not in allowed:
+                self.add(position, "invalid_value", field, names.bad_branch(position, key, spec, shape))
+            if raw is None:
+                ends = True  # a null branch ends the call on that outcome
+                continue
+            phrase = shape.phrase(str(key), value) if shape is not None else f'on "{key}"'
+            target = raw if type(raw) is str else id_text(raw)
+            if target is None:
+                self.add(position, "invalid_value", field, names.not_an_id(position, raw, phrase))
+                ends = True
+                continue
+            covered.add(key)
+            found = self.first.get(target)
+            if found is None:
+                self.add(position, "dangling_next_step", field, names.dangling(position, target, phrase))
+            elif found not in targets:
+                targets.append(found)
+        if shape is not None and not ends:
+            ends = not any(cover <= covered for cover in shape.covering)
+        self.exits[position] = ends
+        self.succ[position] = targets
+
+    def collect_variables(self, position: int, step: dict[str, Any], spec: BlockSpec | None) -> None:
+        used: list[tuple[str, str]] | None = None
+        for key, value in step.items():
+            if type(value) is str:
+                if "{{" not in value or key == "id" or key == "next_step":
+                    continue
+                pairs: Any = ((key, value),)
+            elif isinstance(value, dict | list) and key != "next_step" and key != "id":
+                pairs = iter_strings(value, str(key))
+            else:
+                continue
+            for field, text in pairs:
+                if "{{" not in text:
+                    continue
+                for name in RUNTIME_RE.findall(text):
+                    if used is None:
+                        used = self.uses[position] = []
+                    if (field, name) not in used:
+                        used.append((field, name))
+        if spec is not None and spec.sets_variable is not None:
+            name = step.get(spec.sets_variable)
+            if type(name) is str and check_variable(name) is None:
+                self.sets[position] = name
+
+    # -- pass 3 ---------------------------------------------------------------------------------
+
+    def check_graph(self) -> None:
+        steps, names = self.steps, self.names
+        first = steps[0]
+        if not isinstance(first, dict) or first.get("type") != "call":
+            self.add(0, "bad_start", "type", names.bad_start(first))
+        seen, post, cycle = depth_first(self.succ, 0)
+        for position in range(len(steps)):
+            if not seen[position] and not self.id_trouble[position]:
+                self.add(position, "unreachable_step", None, names.unreachable(position))
+        if cycle:
+            for group in trapped_groups(post, self.succ, self.exits):
+                self.add(group[0], "infinite_loop", "next_step", names.infinite_loop(group))
+        if self.uses:
+            self.check_variables(seen, post)
+
+    def check_variables(self, seen: bytearray, post: list[int]) -> None:
+        uses = {position: used for position, used in self.uses.items() if seen[position]}
+        if not uses:
+            return
+        wanted = {name for used in uses.values() for _, name in used}
+        bits: dict[str, int] = {}
+        gen: dict[int, int] = {}
+        for position, name in self.sets.items():
+            if seen[position] and name in wanted:
+                bit = bits.setdefault(name, 1 << len(bits))
+                gen[position] = bit
+        available: list[int] = []
+        if bits:
+            universe = (1 << len(bits)) - 1
+            available = must_reach_with(post[::-1], self.succ, gen, 0, universe)
+        set_anywhere = set(self.sets.values())
+        for position, used in uses.items():
+            for field, name in used:
+                bit = bits.get(name)
+                if bit is not None and available[position] & bit:
+                    continue
+                message = self.names.undefined(position, field, name, somewhere=name in set_anywhere)
+                self.add(position, "undefined_variable", field, message)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
