@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "editor.context_processors.worker_status",
             ],
         },
     },
@@ -163,6 +164,24 @@ SAMESPACE_CONNECT_TIMEOUT = env_float("SAMESPACE_CONNECT_TIMEOUT", 5.0)
 SAMESPACE_READ_TIMEOUT = env_float("SAMESPACE_READ_TIMEOUT", 30.0)
 SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
 SANDBOX_AUTH_TOKEN = env_str("SANDBOX_AUTH_TOKEN", "sandbox-token")
+# Retries of what Samespace certainly did not process: exponential backoff with jitter
+# (base * 2^(attempt-1), capped), never sooner than a Retry-After (itself capped).
+SAMESPACE_BACKOFF_BASE = env_float("SAMESPACE_BACKOFF_BASE", 1.0)
+SAMESPACE_BACKOFF_MAX = env_float("SAMESPACE_BACKOFF_MAX", 300.0)
+SAMESPACE_RETRY_AFTER_MAX = env_float("SAMESPACE_RETRY_AFTER_MAX", 3600.0)
+# Sandbox fault injection for every request ("", 500, 400, 429, 503, 503-then-200, slow, drop);
+# numbers ending in 0500, 0429, 0503, 0555, 0599... pick one per call (sandbox/faults.py).
+SANDBOX_FAULT = env_str("SANDBOX_FAULT", "")
+SANDBOX_SLOW_SECONDS = env_float("SANDBOX_SLOW_SECONDS", 5.0)
+SANDBOX_RETRY_AFTER = env_int("SANDBOX_RETRY_AFTER", 2)
+# Calls: retries due within CALLS_MAX_COUNTDOWN seconds ride on a Celery countdown, later ones
+# wait in the database; the reaper runs every CALLS_REAPER_INTERVAL seconds and re-enqueues a due
+# queued call whose message has not run CALLS_REQUEUE_AFTER seconds after it was due.
+CALLS_MAX_COUNTDOWN = env_float("CALLS_MAX_COUNTDOWN", 60.0)
+CALLS_REAPER_INTERVAL = env_float("CALLS_REAPER_INTERVAL", 10.0)
+CALLS_REQUEUE_AFTER = env_float("CALLS_REQUEUE_AFTER", 120.0)
+WORKER_HEARTBEAT_INTERVAL = env_float("WORKER_HEARTBEAT_INTERVAL", 10.0)
+WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 
 # --- Celery -----------------------------------------------------------------
 _broker = env_str("CELERY_BROKER_URL", "")
@@ -196,6 +215,14 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into django-celery-beat's tables by the DatabaseScheduler when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "calls-reaper": {
+        "task": "editor.tasks.reap_calls",
+        "schedule": CALLS_REAPER_INTERVAL,
+        "options": {"expires": CALLS_REAPER_INTERVAL},
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API ---------------------------------------------------------------

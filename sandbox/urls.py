@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "sandbox"
+urlpatterns = [
+    path("api/public/v1/call/flow", views.call_flow, name="call_flow"),
+    path("requests/", views.request_list, name="requests"),
+]

@@ -1,4 +1,8 @@
+from .calls import AttemptOutcome, Call, CallAttempt, CallStatus, WorkerHeartbeat
+from .credentials import Credential
 from .flows import Flow, FlowVersion
 from .teams import Membership, Role, Team
 
-__all__ = ["Flow", "FlowVersion", "Membership", "Role", "Team"]
+__all__ = [
+    "AttemptOutcome", "Call", "CallAttempt", "CallStatus", "Credential", "WorkerHeartbeat",
+    "Flow", "FlowVersion", "Membership", "Role", "Team"]

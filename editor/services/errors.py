@@ -47,3 +47,29 @@ class FlowHasErrors(ServiceError):
 class PermissionDenied(ServiceError):
     status_code = 403
     code = "permission_denied"
+
+
+class InvalidFields(ServiceError):
+    """Field-level problems, shaped like the API's validation errors (``extra.fields``)."""
+
+    code = "invalid"
+
+    def __init__(self, fields: dict[str, list[str]], *, message: str | None = None) -> None:
+        if message is None:
+            name, problems = next(iter(fields.items()))
+            if len(fields) == 1:
+                message = f"{name}: {problems[0]}"
+            else:
+                message = f"{len(fields)} fields need attention: {', '.join(fields)}."
+        super().__init__(message, extra={"fields": fields})
+
+
+class LaunchRefused(ServiceError):
+    """A call cannot be launched as asked (no published version, missing contact variables...)."""
+
+    code = "launch_refused"
+
+
+class CallInProgress(ServiceError):
+    status_code = 409
+    code = "call_in_progress"
