@@ -51,6 +51,7 @@ if SANDBOX_ENABLED:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "editor.api.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,13 +227,39 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API ---------------------------------------------------------------
+# Request body limits (bytes). Bigger bodies get 413 in the API's error shape
+# (editor.api.middleware); multipart/form-data uploads have their own, larger limit.
+API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 5 * 1024 * 1024)
+API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# Django's own check (non-file form data, request.body) matches the JSON limit; uploaded
+# files bigger than FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_JSON_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Per-client API rate limits ("N/second|minute|hour|day"); an empty value switches one off.
+API_THROTTLE_RATES = {
+    "anon": env_str("API_THROTTLE_ANON", "120/minute") or None,
+    "user": env_str("API_THROTTLE_USER", "1200/minute") or None,
+}
+
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated request then gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "editor.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "editor.api.pagination.StandardPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["editor.api.filters.NameSearchFilter", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_PARSER_CLASSES": [
+        "editor.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["editor.api.throttling.AnonThrottle", "editor.api.throttling.UserThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FlowStudio API",
@@ -242,6 +269,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # validatorUrl off: Swagger UI would otherwise call validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Accounts ---------------------------------------------------------------
@@ -249,6 +279,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A locked-out sign-in gets a page in the site's look (JSON under /api/), status 429.
+AXES_LOCKOUT_CALLABLE = "editor.account_views.lockout_response"
 
 if DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("editor.api.urls")),
+    path("", include("editor.account_urls")),
     path("", include("editor.urls")),
 ]
 if settings.SANDBOX_ENABLED:

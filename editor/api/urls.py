@@ -1,1 +1,20 @@
-urlpatterns: list = []
+"""The REST API under /api/ (docs/api-contract.md), its OpenAPI schema and Swagger UI."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .errors import not_found
+from .views import FlowViewSet, TeamViewSet
+
+router = SimpleRouter()
+router.register("flows", FlowViewSet, basename="flow")
+router.register("teams", TeamViewSet, basename="team")
+
+urlpatterns = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ is a 404 in the API's error shape, not Django's HTML page.
+    re_path(r"^.*$", not_found, name="api-not-found"),
+]

@@ -1,0 +1,11 @@
+"""Page-number pagination for API lists: ``{"count", "next", "previous", "results"}``."""
+
+from __future__ import annotations
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
