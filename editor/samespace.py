@@ -275,7 +275,9 @@ def _classify_response(response: requests.Response, token: str) -> Outcome:
             Kind.UNKNOWN, code, body,
             error=f"Samespace answered {code} {response.reason}: it may have placed the call.",
         )
-    return Outcome(Kind.FAILED, code, body, error=f"Unexpected answer {code} {response.reason} (redirects are not followed).")
+    return Outcome(
+        Kind.FAILED, code, body, error=f"Unexpected answer {code} {response.reason} (redirects are not followed)."
+    )
 
 
 def _classify_error(exc: Exception) -> Outcome:
@@ -284,19 +286,25 @@ def _classify_error(exc: Exception) -> Outcome:
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return Outcome(Kind.RETRY, error="Could not connect to Samespace in time (connect timeout): not sent.")
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return Outcome(Kind.UNKNOWN, error="Samespace did not answer in time (read timeout): it may have placed the call.")
+        return Outcome(
+            Kind.UNKNOWN, error="Samespace did not answer in time (read timeout): it may have placed the call."
+        )
     if isinstance(exc, requests.exceptions.SSLError):
         return Outcome(Kind.FAILED, error="The TLS connection to Samespace failed (certificate or protocol problem).")
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = exc.args[0] if exc.args else None
         if isinstance(reason, MaxRetryError) and isinstance(reason.reason, NewConnectionError):
-            return Outcome(Kind.RETRY, error="Could not connect to Samespace (connection refused or no such host): not sent.")
+            return Outcome(
+                Kind.RETRY, error="Could not connect to Samespace (connection refused or no such host): not sent."
+            )
         return Outcome(
             Kind.UNKNOWN, error="The connection dropped after the call was sent: Samespace may have placed it.",
         )
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
         return Outcome(Kind.FAILED, error="The credential's base URL is not usable.")
-    return Outcome(Kind.UNKNOWN, error=f"The request broke off ({type(exc).__name__}): Samespace may have placed the call.")
+    return Outcome(
+        Kind.UNKNOWN, error=f"The request broke off ({type(exc).__name__}): Samespace may have placed the call."
+    )
 
 
 def post_call(*, base_url: str, payload: dict[str, Any], idempotency_key: str) -> Outcome:

@@ -327,7 +327,8 @@ def _record(call: Call, outcome: samespace.Outcome, *, started_at: datetime) -> 
         else:
             status, error = outcome.kind, outcome.error
         # A row the reaper already turned to unknown gets the real outcome of this same attempt.
-        Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=[CallStatus.SENDING, CallStatus.UNKNOWN]).update(
+        open_rows = Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=[CallStatus.SENDING, CallStatus.UNKNOWN])
+        open_rows.update(
             status=status,
             error=error,
             samespace_call_id=outcome.samespace_call_id,
@@ -383,7 +384,8 @@ def calls_reap(*, now: datetime | None = None) -> dict[str, int]:
         Q(message_due_at__isnull=True) | Q(message_due_at__lt=now - grace)
     )
     with transaction.atomic():
-        ids = list(due.select_for_update(skip_locked=True).order_by("not_before").values_list("pk", flat=True)[:REAP_BATCH])
+        locked = due.select_for_update(skip_locked=True).order_by("not_before")
+        ids = list(locked.values_list("pk", flat=True)[:REAP_BATCH])
         if ids:
             Call.objects.filter(pk__in=ids, status=CallStatus.QUEUED).update(message_due_at=now)
             transaction.on_commit(lambda: [enqueue_call(pk) for pk in ids])
