@@ -13,12 +13,17 @@ const started = performance.now();
 await esbuild.build({
   entryPoints: {
     site: resolve(here, "src/site.ts"),
+    // The flows list page (dialogs) and the canvas editor with its layout worker.
+    flows: resolve(here, "src/flows.ts"),
+    editor: resolve(here, "src/editor/main.tsx"),
+    "layout-worker": resolve(here, "src/editor/layout-worker.ts"),
   },
   outdir,
   bundle: true,
   minify: true,
   format: "iife",
   target: ["es2020"],
+  jsx: "automatic",
   loader: { ".woff": "file", ".woff2": "file", ".svg": "file" },
   define: { "process.env.NODE_ENV": '"production"' },
   legalComments: "none",

@@ -1,0 +1,411 @@
+// The editor page: toolbar, palette, canvas, inspector and problems, wired to the draft store.
+import { useReactFlow, type Viewport } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Api } from "./api";
+import { clearBackup } from "./backup";
+import { blockFor } from "./blocks";
+import { Canvas, type Selection } from "./Canvas";
+import { ConflictDialog, ImportDialog, PublishDialog, ShortcutsDialog, VersionsDialog } from "./Dialogs";
+import { addStep, cloneSteps, connect, makeStart, moveSteps, outputsTargetFree, removeSteps, selectionClip } from "./doc";
+import { GraphCache, groupProblems, parseEdgeId, type Measured } from "./graph";
+import { StepInspector, type FocusRequest } from "./Inspector";
+import { initialViewport } from "./viewport";
+import { layoutDocument, ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
+import { normalise, type Normalised } from "./normalise";
+import { FlowPanel, GroupPanel, Palette, ProblemsPanel } from "./Panels";
+import { useDraft, type DraftStore } from "./store";
+import { Toolbar } from "./Toolbar";
+import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument } from "./types";
+import { useKeyboard } from "./useKeyboard";
+import { useSaving } from "./useSaving";
+import { useValidation } from "./useValidation";
+
+export interface Boot {
+  config: EditorConfig;
+  flow: FlowData;
+  store: DraftStore;
+  savedDraft: Draft;
+  baseRevision: number;
+  restoredAt: string | null;
+  notes: string[];
+  needsLayout: boolean;
+}
+
+type DialogName = "publish" | "versions" | "import" | "shortcuts" | null;
+interface Notice {
+  kind: "success" | "info" | "warning" | "danger";
+  text: string;
+  action?: { label: string; run: () => void };
+}
+
+const EMPTY_SELECTION: Selection = { nodes: new Set(), edges: new Set() };
+const CLIPBOARD_KEY = "flowstudio.clipboard";
+
+function slug(name: string): string {
+  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "flow";
+}
+
+export function App({ boot }: { boot: Boot }) {
+  const { config, flow: initialFlow, store } = boot;
+  const readOnly = !config.canEdit;
+  const api = useMemo(() => new Api(config.apiBase, config.flowId), [config]);
+  const draft = useDraft(store);
+  const { doc } = draft;
+  const rf = useReactFlow();
+  const cache = useMemo(() => new GraphCache(), []);
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const [measured, setMeasured] = useState<Measured>(() => new Map());
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const [dialog, setDialog] = useState<DialogName>(null);
+  const [notice, setNotice] = useState<Notice | null>(
+    boot.restoredAt
+      ? { kind: "info", text: `We brought back changes you hadn't saved (from ${new Date(boot.restoredAt).toLocaleString()}).` }
+      : boot.notes.length
+        ? { kind: "warning", text: boot.notes.join(" ") }
+        : null,
+  );
+  const [latestVersion, setLatestVersion] = useState(initialFlow.latest_version);
+  const [busyLayout, setBusyLayout] = useState(false);
+  const clipboard = useRef<ReturnType<typeof selectionClip> | null>(null);
+  const pasteCount = useRef(0);
+
+  const validation = useValidation(api, doc, initialFlow.diagnostics ?? [], store.get() === boot.savedDraft && !boot.needsLayout);
+  const { diagnostics, setDiagnostics } = validation;
+  const previousProblems = useRef(new Map<string, Diagnostic[]>());
+  const problems = useMemo(() => (previousProblems.current = groupProblems(diagnostics, previousProblems.current)), [diagnostics]);
+
+  const onSaved = useCallback((f: FlowData, sent: Draft) => {
+    if (store.get() === sent && Array.isArray(f.diagnostics)) setDiagnostics(f.diagnostics);
+  }, [store, setDiagnostics]);
+  const saving = useSaving({
+    api, store, draft, flowId: config.flowId, canEdit: config.canEdit, autosaveMs: config.autosaveMs,
+    baseRevision: boot.baseRevision, savedDraft: boot.savedDraft, onSaved,
+  });
+
+  // Restored from the local backup: offer to throw it away.
+  useEffect(() => {
+    if (!boot.restoredAt) return;
+    // Going back to the saved draft is an ordinary (undoable) edit, so it is safe even after an autosave.
+    const discard = () => {
+      store.update(() => boot.savedDraft);
+      setSelection(EMPTY_SELECTION);
+      setNotice({ kind: "info", text: "Showing the last saved version. Undo (Ctrl/⌘+Z) brings your changes back." });
+    };
+    setNotice((n) => n && { ...n, action: { label: "Discard them", run: discard } });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onMeasured = useCallback((sizes: Map<string, { width: number; height: number }>) => {
+    setMeasured((old) => {
+      let changed = false;
+      const next = new Map(old);
+      sizes.forEach((size, id) => {
+        const prev = old.get(id);
+        if (!prev || prev.width !== size.width || prev.height !== size.height) {
+          next.set(id, size);
+          changed = true;
+        }
+      });
+      return changed ? next : old;
+    });
+  }, []);
+
+  const select = useCallback((ids: string[]) => setSelection({ nodes: new Set(ids), edges: new Set() }), []);
+
+  const sizeOf = useCallback((id: string) => measured.get(id) ?? { width: NODE_WIDTH, height: ESTIMATED_HEIGHT }, [measured]);
+
+  const arrange = useCallback(async (target: FlowDocument, options: { record: boolean; fit: boolean }) => {
+    const many = target.steps.length > 150;
+    if (many) setBusyLayout(true);
+    try {
+      const positions = await layoutDocument(target, measured, config.layoutWorkerUrl);
+      const ids = new Set(store.get().doc.steps.map((s) => s.id));
+      const known = new Map(Object.entries(positions).filter(([id]) => ids.has(id)));
+      store.updateDoc((d) => moveSteps(d, known), { history: options.record });
+      if (options.fit) requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 250 }));
+    } finally {
+      if (many) setBusyLayout(false);
+    }
+  }, [measured, config.layoutWorkerUrl, store, rf]);
+
+  // A flow saved without positions (imported elsewhere) is laid out when it opens.
+  useEffect(() => {
+    if (!boot.needsLayout) return;
+    arrange(store.get().doc, { record: false, fit: true }).then(() => {
+      if (store.get().doc !== boot.savedDraft.doc) saving.adopt({ ...initialFlow, revision: saving.revision.current }, store.get(), false);
+    });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const addBlock = useCallback((type: string, at?: { x: number; y: number }) => {
+    if (readOnly) return;
+    const current = store.get().doc;
+    const from = selection.nodes.size === 1 ? [...selection.nodes][0] : null;
+    let place = at;
+    if (!place && from && current.layout[from]) {
+      const size = sizeOf(from);
+      place = { x: current.layout[from].x, y: current.layout[from].y + size.height + 70 };
+    }
+    if (!place) {
+      const box = document.querySelector(".fs-canvas")?.getBoundingClientRect();
+      const center = box ? { x: box.left + box.width / 2, y: box.top + box.height / 3 } : { x: 400, y: 200 };
+      const p = rf.screenToFlowPosition(center);
+      place = { x: p.x - NODE_WIDTH / 2, y: p.y - 40 };
+    }
+    const taken = Object.values(current.layout);
+    while (taken.some((l) => Math.abs(l.x - place!.x) < 24 && Math.abs(l.y - place!.y) < 24)) place = { x: place.x + 36, y: place.y + 36 };
+    const added = addStep(current, type, place);
+    let next = added.doc;
+    if (!at && from) {
+      const key = outputsTargetFree(next, from);
+      if (key) next = connect(next, from, key, added.id);
+    }
+    store.updateDoc(() => next);
+    select([added.id]);
+  }, [readOnly, store, selection.nodes, sizeOf, rf, select]);
+
+  const deleteSelection = useCallback(() => {
+    if (readOnly || (!selection.nodes.size && !selection.edges.size)) return;
+    store.updateDoc((d) => {
+      let next = removeSteps(d, selection.nodes);
+      selection.edges.forEach((id) => {
+        const { source, key } = parseEdgeId(id);
+        if (!selection.nodes.has(source)) next = connect(next, source, key, null);
+      });
+      return next;
+    });
+    setSelection(EMPTY_SELECTION);
+  }, [readOnly, selection, store]);
+
+  const copySelection = useCallback(() => {
+    if (!selection.nodes.size) return;
+    const clip = selectionClip(store.get().doc, selection.nodes);
+    clipboard.current = clip;
+    pasteCount.current = 0;
+    try {
+      window.localStorage.setItem(CLIPBOARD_KEY, JSON.stringify(clip));
+    } catch {
+      // the in-page clipboard still works
+    }
+    setNotice({ kind: "success", text: `Copied ${clip.steps.length} step${clip.steps.length === 1 ? "" : "s"}. Press Ctrl/⌘+V to paste.` });
+  }, [selection.nodes, store]);
+
+  const pasteClip = useCallback((clip: ReturnType<typeof selectionClip> | null, offset: number) => {
+    if (readOnly || !clip || !clip.steps.length) return;
+    let ids: string[] = [];
+    store.updateDoc((d) => {
+      const result = cloneSteps(d, clip, { x: offset, y: offset });
+      ids = result.ids;
+      return result.doc;
+    });
+    select(ids);
+  }, [readOnly, store, select]);
+
+  const paste = useCallback(() => {
+    let clip = clipboard.current;
+    if (!clip) {
+      try {
+        clip = JSON.parse(window.localStorage.getItem(CLIPBOARD_KEY) ?? "null");
+      } catch {
+        clip = null;
+      }
+    }
+    pasteCount.current += 1;
+    pasteClip(clip, 40 * pasteCount.current);
+  }, [pasteClip]);
+
+  const duplicate = useCallback(() => {
+    if (selection.nodes.size) pasteClip(selectionClip(store.get().doc, selection.nodes), 40);
+  }, [pasteClip, selection.nodes, store]);
+
+  const undo = useCallback(() => store.undo(), [store]);
+  const redo = useCallback(() => store.redo(), [store]);
+
+  const pickProblem = useCallback((d: Diagnostic) => {
+    setDialog(null);
+    if (d.step === null) return;
+    const id = String(d.step);
+    const place = store.get().doc.layout[id];
+    if (!place) return;
+    select([id]);
+    const size = sizeOf(id);
+    rf.setCenter(place.x + size.width / 2, place.y + size.height / 2, { zoom: Math.max(rf.getZoom(), 0.8), duration: 300 });
+    setFocus({ step: id, field: d.field, nonce: Date.now() });
+  }, [store, select, sizeOf, rf]);
+
+  const importFlow = useCallback(async (result: Normalised) => {
+    setDialog(null);
+    store.updateDoc(() => result.doc);
+    setSelection(EMPTY_SELECTION);
+    if (!result.laidOut) await arrange(result.doc, { record: false, fit: true });
+    else requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
+    const count = result.doc.steps.length;
+    setNotice({ kind: result.notes.length ? "warning" : "success", text: [`Imported ${count} step${count === 1 ? "" : "s"}.`, ...result.notes].join(" ") });
+  }, [store, arrange, rf]);
+
+  const download = useCallback(async () => {
+    if (saving.dirty && !readOnly && !(await saving.save())) {
+      setNotice({ kind: "danger", text: "Save your changes first: the download is made from the saved flow." });
+      return;
+    }
+    try {
+      const payload = await api.exportPayload();
+      const blob = new Blob([JSON.stringify(payload, null, 2) + "\n"], { type: "application/json" });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `${slug(store.get().name)}.json`;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    } catch (err) {
+      setNotice({ kind: "danger", text: err instanceof Error ? err.message : String(err) });
+    }
+  }, [api, saving, readOnly, store]);
+
+  const publish = useCallback(async (note: string) => {
+    if (saving.dirty && !(await saving.save())) throw new Error("The latest changes couldn't be saved, so nothing was published.");
+    try {
+      const version = await api.publish(note);
+      setLatestVersion(version.number);
+      setDialog(null);
+      setNotice({ kind: "success", text: `Published version ${version.number}. Calls can use it now.` });
+    } catch (err) {
+      const extra = (err as { extra?: { diagnostics?: Diagnostic[] } }).extra;
+      if (extra?.diagnostics) {
+        setDiagnostics(extra.diagnostics);
+        return;
+      }
+      throw err;
+    }
+  }, [api, saving, setDiagnostics]);
+
+  const adoptFlow = useCallback((f: FlowData, keepHistory: boolean) => {
+    const result = normalise(f.document);
+    if ("error" in result) throw new Error(result.error);
+    saving.adopt(f, { name: f.name, doc: result.doc }, keepHistory);
+    setDiagnostics(f.diagnostics ?? []);
+    setLatestVersion(f.latest_version ?? null);
+  }, [saving, setDiagnostics]);
+
+  const restore = useCallback(async (n: number) => {
+    const f = await api.restore(n, saving.revision.current);
+    adoptFlow(f, true);
+    setDialog(null);
+    setSelection(EMPTY_SELECTION);
+    setNotice({ kind: "success", text: `Version ${n} is now the draft. Undo (Ctrl/⌘+Z) brings your previous draft back.` });
+  }, [api, saving, adoptFlow]);
+
+  const reloadTheirs = useCallback(async () => {
+    try {
+      adoptFlow(await api.get(), false);
+      setSelection(EMPTY_SELECTION);
+      setNotice({ kind: "info", text: "Showing the latest saved version." });
+    } catch (err) {
+      setNotice({ kind: "danger", text: err instanceof Error ? err.message : String(err) });
+    }
+  }, [api, adoptFlow]);
+
+  const keepCopy = useCallback(async () => {
+    const mine = store.get();
+    const copy = await api.createCopy(`${mine.name} (my copy)`, mine.doc, (initialFlow as FlowData & { team?: number }).team);
+    clearBackup(config.flowId);
+    window.location.assign(`${config.listUrl}${copy.id}/edit`);
+  }, [api, store, initialFlow, config]);
+
+  useKeyboard({
+    enabled: dialog === null && !saving.conflictOpen,
+    readOnly,
+    save: () => void saving.save(),
+    undo, redo, copy: copySelection, paste, duplicate, remove: deleteSelection,
+    selectAll: () => select(store.get().doc.steps.map((s) => s.id)),
+    clear: () => setSelection(EMPTY_SELECTION),
+    help: () => setDialog("shortcuts"),
+  });
+
+  useEffect(() => {
+    if (notice?.kind !== "success") return;
+    const t = window.setTimeout(() => setNotice(null), 5000);
+    return () => window.clearTimeout(t);
+  }, [notice]);
+
+  const [viewport] = useState<Viewport>(() => initialViewport(doc));
+  const onInit = useCallback(() => {
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const w = window as unknown as { __flowEditor?: object };
+      w.__flowEditor = { ready: true, readyAt: performance.now() };
+      document.getElementById("flow-editor")?.setAttribute("data-ready", "true");
+    }));
+  }, []);
+
+  const selectedIds = [...selection.nodes];
+  const single = selectedIds.length === 1 ? doc.steps.findIndex((s) => s.id === selectedIds[0]) : -1;
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const describe = (d: Diagnostic) => {
+    if (d.step === null) return "The flow";
+    const step = doc.steps.find((s) => s.id === String(d.step));
+    return doc.layout[String(d.step)]?.label || (step ? `Step ${step.id} · ${blockFor(step)?.title ?? step.type}` : `Step ${d.step}`);
+  };
+
+  return (
+    <div className={`fs-editor${readOnly ? " is-readonly" : ""}`}>
+      <Toolbar
+        name={draft.name} store={store} listUrl={config.listUrl} readOnly={readOnly}
+        status={saving.status} statusDetail={saving.error} canUndo={store.canUndo()} canRedo={store.canRedo()}
+        latestVersion={latestVersion} busyLayout={busyLayout}
+        onUndo={undo} onRedo={redo} onLayout={() => void arrange(store.get().doc, { record: true, fit: true })}
+        onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => setDialog("versions")}
+        onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => setDialog("publish")}
+      />
+      {readOnly && <div className="fs-readonly-bar">You can look at this flow but not change it. Ask a team owner for editor access.</div>}
+      <div className="fs-workspace">
+        {!readOnly && <Palette onAdd={(type) => addBlock(type)} />}
+        <div className="fs-center">
+          {notice && (
+            <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
+              <span>{notice.text}</span>
+              {notice.action && (
+                <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
+                  {notice.action.label}
+                </button>
+              )}
+              <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
+            </div>
+          )}
+          {doc.steps.length === 0 && (
+            <div className="fs-empty-canvas">
+              <div className="fs-empty-title">Start with a Call block</div>
+              <div>{readOnly ? "This flow has no steps yet." : "Drag it from the left, or click it. Then add what happens next."}</div>
+            </div>
+          )}
+          <Canvas
+            doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
+            measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
+            onAddBlock={addBlock} onInit={onInit}
+          />
+          <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
+        </div>
+        <aside className="fs-inspector" aria-label="Details">
+          {single >= 0 ? (
+            <StepInspector
+              key={doc.steps[single].id}
+              doc={doc} step={doc.steps[single]} index={single} store={store}
+              problems={problems.get(doc.steps[single].id) ?? []} readOnly={readOnly}
+              contactFields={config.contactFields} focus={focus}
+              onRenamed={(_, to) => select([to])}
+              onMakeStart={(id) => store.updateDoc((d) => makeStart(d, id))}
+              onDuplicate={duplicate} onDelete={deleteSelection}
+            />
+          ) : selection.nodes.size || selection.edges.size ? (
+            <GroupPanel count={selection.nodes.size} edges={selection.edges.size} readOnly={readOnly} onCopy={copySelection} onDuplicate={duplicate} onDelete={deleteSelection} />
+          ) : (
+            <FlowPanel store={store} doc={doc} name={draft.name} readOnly={readOnly} />
+          )}
+        </aside>
+      </div>
+      {saving.conflictOpen && <ConflictDialog onReload={() => void reloadTheirs()} onKeepCopy={keepCopy} onLater={saving.closeConflict} />}
+      {dialog === "publish" && <PublishDialog errors={errors} describe={describe} onPick={pickProblem} onPublish={publish} onClose={() => setDialog(null)} />}
+      {dialog === "versions" && <VersionsDialog api={api} canEdit={!readOnly} onRestore={restore} onClose={() => setDialog(null)} />}
+      {dialog === "import" && <ImportDialog onImport={(r) => void importFlow(r)} onClose={() => setDialog(null)} />}
+      {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
+    </div>
+  );
+}

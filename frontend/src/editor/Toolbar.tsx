@@ -1,0 +1,102 @@
+// The bar above the canvas: name, save state and the main actions.
+import type { DraftStore } from "./store";
+import type { SaveStatus } from "./useSaving";
+
+const STATUS_TEXT: Record<SaveStatus, string> = {
+  saved: "All changes saved",
+  dirty: "Unsaved changes",
+  saving: "Saving…",
+  error: "Not saved yet — will retry",
+  conflict: "Not saved: someone else saved",
+};
+
+interface Props {
+  name: string;
+  store: DraftStore;
+  listUrl: string;
+  readOnly: boolean;
+  status: SaveStatus;
+  statusDetail: string;
+  canUndo: boolean;
+  canRedo: boolean;
+  latestVersion: number | null;
+  busyLayout: boolean;
+  onUndo: () => void;
+  onRedo: () => void;
+  onLayout: () => void;
+  onImport: () => void;
+  onDownload: () => void;
+  onVersions: () => void;
+  onShortcuts: () => void;
+  onSave: () => void;
+  onPublish: () => void;
+}
+
+export function Toolbar(p: Props) {
+  return (
+    <div className="fs-toolbar" role="toolbar" aria-label="Flow actions">
+      <a className="fs-back" href={p.listUrl} title="All flows">
+        ← Flows
+      </a>
+      <input
+        className="fs-name"
+        value={p.name}
+        aria-label="Flow name"
+        maxLength={200}
+        readOnly={p.readOnly}
+        onChange={(e) => p.store.update((d) => ({ ...d, name: e.target.value }), { tag: "flow-name" })}
+      />
+      {p.readOnly ? (
+        <span className="badge text-bg-secondary">View only</span>
+      ) : (
+        <span className={`fs-status fs-status--${p.status}`} data-testid="save-status" data-status={p.status} title={p.statusDetail || undefined}>
+          <span className="fs-dot" aria-hidden="true" />
+          {STATUS_TEXT[p.status]}
+        </span>
+      )}
+      <span className="fs-version small text-muted">{p.latestVersion ? `Published: version ${p.latestVersion}` : "Not published yet"}</span>
+
+      <div className="fs-toolbar-actions">
+        {!p.readOnly && (
+          <div className="btn-group btn-group-sm" role="group" aria-label="Undo and redo">
+            <button type="button" className="btn btn-light" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl/⌘+Z)" aria-label="Undo">
+              ↶
+            </button>
+            <button type="button" className="btn btn-light" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl/⌘+Shift+Z)" aria-label="Redo">
+              ↷
+            </button>
+          </div>
+        )}
+        {!p.readOnly && (
+          <button type="button" className="btn btn-sm btn-light" onClick={p.onLayout} disabled={p.busyLayout} title="Arrange the steps neatly, top to bottom">
+            {p.busyLayout ? "Arranging…" : "Tidy up"}
+          </button>
+        )}
+        {!p.readOnly && (
+          <button type="button" className="btn btn-sm btn-light" onClick={p.onImport}>
+            Import
+          </button>
+        )}
+        <button type="button" className="btn btn-sm btn-light" onClick={p.onDownload} title="Download the JSON Samespace needs">
+          Download JSON
+        </button>
+        <button type="button" className="btn btn-sm btn-light" onClick={p.onVersions}>
+          Versions
+        </button>
+        <button type="button" className="btn btn-sm btn-light" onClick={p.onShortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+        {!p.readOnly && (
+          <>
+            <button type="button" className="btn btn-sm btn-outline-primary" onClick={p.onSave} disabled={p.status === "saving"} title="Save (Ctrl/⌘+S)">
+              Save
+            </button>
+            <button type="button" className="btn btn-sm btn-primary" onClick={p.onPublish}>
+              Publish
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
