@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .templates import CONTACT, PLACEHOLDER_PATTERN, PLACEHOLDER_RE
+from .templates import CONTACT, PLACEHOLDER_PATTERN
 
 # A check returns None when the value is fine, else the end of a sentence that starts
 # 'Step 3 has the number "12X", which …' and explains what to write instead.
@@ -124,6 +124,9 @@ class FieldSpec:
     label: str  # noun used in messages: 'Step 3 has the <label> "12X", which …'
     missing: str  # 'Step 3 <missing>.' when a required field is absent or empty
     required: bool = False
+    # Optional quick test for string values: a true result means the value is fine and ``check`` is
+    # skipped (a compiled regex's fullmatch, say). It only saves time; ``check`` has the last word.
+    accept: Callable[[str], object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,18 @@ class BlockSpec:
     one_of_missing: tuple[str, ...] = ()  # the message tail for each group in one_of
     sets_variable: str | None = None  # the field naming the run-time variable this step sets
     defaults: Mapping[str, Any] = field(default_factory=dict)  # documented defaults of optional fields
+    # Derived, for the validator's hot loop: (name, accept, check, required, group bit, spec) per field,
+    # where the group bit marks the field's one_of group; ``groups`` has the bits of all groups.
+    checks: tuple[tuple[str, Callable[[str], object] | None, Check, bool, int, FieldSpec], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    groups: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bits = {name: 1 << index for index, group in enumerate(self.one_of) for name in group}
+        checks = tuple((f.name, f.accept, f.check, f.required, bits.get(f.name, 0), f) for f in self.fields)
+        object.__setattr__(self, "checks", checks)
+        object.__setattr__(self, "groups", (1 << len(self.one_of)) - 1)
 
 
 def _digits_phrase(key: str, branches: Mapping[Any, Any]) -> str:
@@ -181,7 +196,7 @@ SINGLE_NEXT_STEP = NextStepSpec()
 
 
 def _phone(name: str, label: str, missing: str) -> FieldSpec:
-    return FieldSpec(name, check_phone, label, missing, required=True)
+    return FieldSpec(name, check_phone, label, missing, required=True, accept=_PHONE_RE.fullmatch)
 
 
 BLOCKS: dict[str, BlockSpec] = {
@@ -198,8 +213,10 @@ BLOCKS: dict[str, BlockSpec] = {
         type="play",
         title="Play",
         fields=(
-            FieldSpec("text", check_text, "text", "needs some text to say"),
-            FieldSpec("url", check_url, "recording address", "needs the address of a recording"),
+            FieldSpec("text", check_text, "text", "needs some text to say", accept=str.strip),
+            FieldSpec(
+                "url", check_url, "recording address", "needs the address of a recording", accept=_URL_RE.fullmatch
+            ),
         ),
         one_of=(("text", "url"),),
         one_of_missing=("needs either some text to say or the web address of a recording to play",),
@@ -210,7 +227,13 @@ BLOCKS: dict[str, BlockSpec] = {
         title="Get digits",
         fields=(
             FieldSpec("count", check_count, "digit count", "needs to know how many digits to collect", True),
-            FieldSpec("variable", check_variable, "variable name", "needs a variable name to keep the digits in", True),
+            FieldSpec(
+                "variable",
+                check_variable,
+                "variable name",
+                "needs a variable name to keep the digits in",
+                True,
+            ),
         ),
         next_step=NextStepSpec(
             branches=frozenset("0123456789*"),
@@ -226,8 +249,15 @@ BLOCKS: dict[str, BlockSpec] = {
         type="http",
         title="HTTP request",
         fields=(
-            FieldSpec("url", check_url, "web address", "needs the web address to send the request to", True),
-            FieldSpec("method", check_method, "method", "needs a method"),
+            FieldSpec(
+                "url",
+                check_url,
+                "web address",
+                "needs the web address to send the request to",
+                True,
+                accept=_URL_RE.fullmatch,
+            ),
+            FieldSpec("method", check_method, "method", "needs a method", accept=_HTTP_METHOD_SET.__contains__),
         ),
         next_step=NextStepSpec(
             branches=frozenset({"success", "fail"}),
@@ -249,8 +279,3 @@ BLOCKS: dict[str, BlockSpec] = {
         next_step=SINGLE_NEXT_STEP,
     ),
 }
-
-
-def has_placeholder(text: str) -> bool:
-    """Whether ``text`` holds a ``{{name}}`` or ``{{contact.x}}`` placeholder."""
-    return "{{" in text and PLACEHOLDER_RE.search(text) is not None

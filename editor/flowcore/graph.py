@@ -11,48 +11,64 @@ from collections.abc import Sequence
 def depth_first(succ: Sequence[Sequence[int]], start: int) -> tuple[bytearray, list[int], bool]:
     """Walk from ``start``: which nodes are reached, their post-order, and whether a cycle is reachable.
 
-    A cycle shows up as an edge to a node still on the walk's stack (a back edge or a self-loop).
+    One stack of ints: ``node`` means "enter", ``~node`` (negative) means "leave". A node is entered
+    when popped, not when pushed, so the order is a true depth-first order and reversing the
+    post-order gives a topological order of any acyclic part. A cycle shows up as an edge, seen on
+    entering a node, to a node still on the current path (a back edge or a self-loop).
     """
     seen = bytearray(len(succ))
     on_path = bytearray(len(succ))
-    seen[start] = on_path[start] = 1
     post: list[int] = []
-    path = [start]
-    pending = [iter(succ[start])]
+    stack = [start]
     cycle = False
-    while pending:
-        for target in pending[-1]:
+    push, pop, done = stack.append, stack.pop, post.append
+    while stack:
+        node = pop()
+        if node < 0:
+            node = ~node
+            on_path[node] = 0
+            done(node)
+            continue
+        if seen[node]:
+            continue
+        seen[node] = on_path[node] = 1
+        push(~node)
+        for target in succ[node]:
             if not seen[target]:
-                seen[target] = on_path[target] = 1
-                path.append(target)
-                pending.append(iter(succ[target]))
-                break
-            if on_path[target]:
+                push(target)
+            elif on_path[target]:
                 cycle = True
-        else:
-            pending.pop()
-            done = path.pop()
-            on_path[done] = 0
-            post.append(done)
     return seen, post, cycle
 
 
-def reaching_an_exit(nodes: Sequence[int], succ: Sequence[Sequence[int]], exits: bytearray) -> bytearray:
-    """Mark the nodes among ``nodes`` from which some path reaches a node in ``exits``.
+def reaching_an_exit(post: Sequence[int], succ: Sequence[Sequence[int]], exits: bytearray) -> bytearray:
+    """Mark the nodes of ``post`` (a depth-first post-order) from which some path reaches an exit.
 
-    ``nodes`` must be closed under ``succ`` (every successor of a node in it is in it too), which holds
-    for the set of steps reached from the start.
+    One sweep in post-order settles every node whose way out does not go through a back edge; the
+    few left are settled by a backward walk over the edges among them only, so this stays linear.
     """
-    preds: list[list[int]] = [[] for _ in succ]
-    for node in nodes:
-        for target in succ[node]:
-            preds[target].append(node)
     good = bytearray(len(succ))
-    queue = [node for node in nodes if exits[node]]
-    for node in queue:
-        good[node] = 1
+    for node in post:
+        if exits[node]:
+            good[node] = 1
+            continue
+        for target in succ[node]:
+            if good[target]:
+                good[node] = 1
+                break
+    rest = [node for node in post if not good[node]]
+    preds: dict[int, list[int]] = {}
+    queue: list[int] = []
+    for node in rest:
+        for target in succ[node]:
+            if good[target]:
+                if not good[node]:
+                    good[node] = 1
+                    queue.append(node)
+            else:
+                preds.setdefault(target, []).append(node)
     for node in queue:  # the list grows while it is read: a breadth-first walk backwards
-        for source in preds[node]:
+        for source in preds.get(node, ()):
             if not good[source]:
                 good[source] = 1
                 queue.append(source)

@@ -232,9 +232,10 @@ class Namer:
                 f"{self.name(group[0])} goes back to itself with no way out, so the call would never end. "
                 "Give it a way out, for example a branch that ends the call."
             )
-        shown = [self.name(group[0])] + [self.name(p, capital=False) for p in group[1:4]]
-        if len(group) > 4:
-            shown.append(f"{len(group) - 4} other steps")
+        named = group if len(group) <= 5 else group[:4]  # name them all, or four and "N other steps"
+        shown = [self.name(named[0])] + [self.name(p, capital=False) for p in named[1:]]
+        if len(named) < len(group):
+            shown.append(f"{len(group) - len(named)} other steps")
         return (
             f"{and_list(shown)} keep sending the call to each other with no way out, so the call would never "
             "end. Give one of them a way out, for example a branch that ends the call."

@@ -47,13 +47,31 @@ def contact_fields(text: str) -> list[str]:
     return CONTACT_RE.findall(text) if "{{" in text else []
 
 
-def iter_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Yield ``(dotted path, string)`` for every string inside ``value``, depth first, without recursion.
+# A dotted path built lazily: (parent, segment), or a plain string at the top. Building every path as
+# a string would cost time quadratic in the nesting depth; only the paths of strings that matter
+# are ever joined (``path_text``).
+Path = tuple[Any, str] | str
 
-    List items get their index as the path segment (``headers.0``). A container met twice (shared or
-    cyclic references, which JSON cannot produce but Python callers can) is walked once.
+
+def path_text(path: Path) -> str:
+    """The dotted form of a lazy path, without recursion."""
+    parts: list[str] = []
+    while isinstance(path, tuple):
+        path, segment = path
+        parts.append(segment)
+    parts.append(path)
+    parts.reverse()
+    return ".".join(parts)
+
+
+def iter_strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    """Yield ``(lazy path, string)`` for every string inside ``value``, depth first, without recursion.
+
+    List items get their index as the path segment (``headers.0``); join a path with ``path_text``.
+    A container met twice (shared or cyclic references, which JSON cannot produce but Python callers
+    can) is walked once.
     """
-    stack: list[tuple[str, Any]] = [(path, value)]
+    stack: list[tuple[Path, Any]] = [(path, value)]
     seen: set[int] = set()
     while stack:
         where, item = stack.pop()
@@ -69,7 +87,7 @@ def iter_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
         if id(item) in seen:
             continue
         seen.add(id(item))
-        children = [(f"{where}.{key}", child) for key, child in pairs]
+        children = [((where, str(key)), child) for key, child in pairs]
         children.reverse()  # so that the stack yields them in document order
         stack.extend(children)
 
@@ -82,7 +100,8 @@ def step_strings(step: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         if isinstance(value, str):
             yield str(key), value
         elif isinstance(value, dict | list):
-            yield from iter_strings(value, str(key))
+            for path, text in iter_strings(value, str(key)):
+                yield path_text(path), text
 
 
 def transform_strings(value: Any, change: Callable[[str], str] | None = None) -> Any:

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import messages as say
-from .blocks import BLOCKS, BlockSpec, check_variable
+from .blocks import BLOCKS, BlockSpec, NextStepSpec, check_variable
 from .diagnostics import Diagnostic, diagnostic
 from .graph import depth_first, must_reach_with, trapped_groups
 from .parse import Extracted, extract, id_text
-from .templates import RUNTIME_RE, iter_strings
+from .templates import RUNTIME_RE, iter_strings, path_text
 
 _NO_TARGETS: tuple[int, ...] = ()
 # (position, code, field, message, step id): position -1 for problems about the whole flow.
@@ -64,6 +64,23 @@ class _Validation:
     # -- pass 1 ---------------------------------------------------------------------------------
 
     def check_ids(self) -> None:
+        steps = self.steps
+        try:
+            ids = [step["id"] for step in steps]
+        except (TypeError, KeyError):
+            ids = None
+        if ids is not None and set(map(type, ids)) == {str} and not any(map(str.isspace, ids)) and "" not in ids:
+            # The usual case, settled by C-level passes: every id is non-blank text.
+            first = dict(zip(ids, range(len(ids)), strict=True))
+            if len(first) == len(ids):  # no duplicates
+                self.sids = ids
+                self.first = first
+                return
+        self.sids = [None] * len(steps)
+        self.first = {}
+        self.check_ids_one_by_one()
+
+    def check_ids_one_by_one(self) -> None:
         sids, first, trouble, names = self.sids, self.first, self.id_trouble, self.names
         for position, step in enumerate(self.steps):
             if not isinstance(step, dict):
@@ -89,35 +106,97 @@ class _Validation:
     # -- pass 2 ---------------------------------------------------------------------------------
 
     def check_steps(self) -> None:
-        blocks = BLOCKS
+        """Each step on its own. The common cases are written out inline: this loop is the hot path."""
+        blocks, first, succ, exits, add = BLOCKS, self.first, self.succ, self.exits, self.add
         for position, step in enumerate(self.steps):
-            if not isinstance(step, dict):
-                self.exits[position] = 1
+            if type(step) is not dict and not isinstance(step, dict):
+                exits[position] = 1
                 continue
             kind = step.get("type")
             spec = blocks.get(kind) if type(kind) is str else None
             if spec is None:
-                if kind is None or kind == "":
-                    self.add(position, "missing_field", "type", self.names.missing_type(position))
-                else:
-                    self.add(position, "unknown_type", "type", self.names.unknown_type(position, kind))
+                self.check_type(position, kind)
+                self.check_next_step(position, step, None)
             else:
-                self.check_fields(position, step, spec)
-            self.check_next_step(position, step, spec)
-            self.collect_variables(position, step, spec)
+                get = step.get
+                given = 0  # bits of the one_of groups that have a field given
+                for name, accept, check, required, group, field in spec.checks:
+                    value = get(name)
+                    if type(value) is str:
+                        if accept is not None and accept(value):
+                            given |= group
+                            continue
+                        if not value or value.isspace():
+                            value = None
+                    if value is None:
+                        if required:
+                            add(position, "missing_field", name, self.names.missing_field(position, field))
+                        continue
+                    given |= group
+                    reason = check(value)
+                    if reason is not None:
+                        add(position, "invalid_value", name, self.names.invalid(position, field, value, reason))
+                if given != spec.groups:
+                    self.check_one_of(position, given, spec)
+                target = get("next_step")
+                shape = spec.next_step
+                branches = shape.branches
+                if type(target) is str and branches is None:
+                    found = first.get(target)  # the usual single next step
+                    if found is None:
+                        message = self.names.dangling(position, target, "next")
+                        add(position, "dangling_next_step", "next_step", message)
+                    else:
+                        succ[position] = (found,)
+                elif type(target) is dict and branches is not None and target:
+                    # The usual branches: allowed keys, each naming an existing step or null.
+                    targets = []
+                    ends = False
+                    for key, raw in target.items():
+                        if raw is None:
+                            ends = True
+                            if key in branches:
+                                continue
+                            break
+                        found = first.get(raw) if type(raw) is str else None
+                        if found is None or key not in branches:
+                            break
+                        targets.append(found)
+                    else:
+                        succ[position] = targets
+                        if not ends:
+                            keys = target.keys()
+                            for cover in shape.covering:
+                                if keys >= cover and all(target[key] is not None for key in cover):
+                                    break
+                            else:
+                                ends = True
+                        exits[position] = ends
+                        target = None  # settled
+                    if target is not None:
+                        self.check_next_step(position, step, spec)
+                else:
+                    self.check_next_step(position, step, spec)
+                if spec.sets_variable is not None:
+                    name = get(spec.sets_variable)
+                    if type(name) is str and check_variable(name) is None:
+                        self.sets[position] = name
+            for key, value in step.items():
+                if type(value) is str:
+                    if "{{" in value and key != "id" and key != "next_step":
+                        self.collect_variables(position, key, value)
+                elif isinstance(value, dict | list) and key != "next_step" and key != "id":
+                    self.collect_variables(position, key, value)
 
-    def check_fields(self, position: int, step: dict[str, Any], spec: BlockSpec) -> None:
-        for field in spec.fields:
-            value = step.get(field.name)
-            if value is None or value == "" or (type(value) is str and value.isspace()):
-                if field.required:
-                    self.add(position, "missing_field", field.name, self.names.missing_field(position, field))
-                continue
-            reason = field.check(value)
-            if reason is not None:
-                self.add(position, "invalid_value", field.name, self.names.invalid(position, field, value, reason))
-        for group, text in zip(spec.one_of, spec.one_of_missing, strict=True):
-            if all(_blank(step.get(name)) for name in group):
+    def check_type(self, position: int, kind: Any) -> None:
+        if kind is None or kind == "":
+            self.add(position, "missing_field", "type", self.names.missing_type(position))
+        else:
+            self.add(position, "unknown_type", "type", self.names.unknown_type(position, kind))
+
+    def check_one_of(self, position: int, given: int, spec: BlockSpec) -> None:
+        for index, (group, text) in enumerate(zip(spec.one_of, spec.one_of_missing, strict=True)):
+            if not given & (1 << index):
                 self.add(position, "missing_field", group[0], self.names.missing_one_of(position, text))
 
     def check_next_step(self, position: int, step: dict[str, Any], spec: BlockSpec | None) -> None:
@@ -152,23 +231,25 @@ class _Validation:
         targets: list[int] = []
         covered: set[Any] = set()
         ends = wrong_shape or shape is None
+        first = self.first
         for key, raw in value.items():
-            field = f"next_step.{key}"
             if allowed is not None and key not in allowed:
-                self.add(position, "invalid_value", field, names.bad_branch(position, key, spec, shape))
+                message = names.bad_branch(position, key, spec, shape)
+                self.add(position, "invalid_value", f"next_step.{key}", message)
             if raw is None:
                 ends = True  # a null branch ends the call on that outcome
                 continue
-            phrase = shape.phrase(str(key), value) if shape is not None else f'on "{key}"'
             target = raw if type(raw) is str else id_text(raw)
             if target is None:
-                self.add(position, "invalid_value", field, names.not_an_id(position, raw, phrase))
+                message = names.not_an_id(position, raw, _phrase(shape, key, value))
+                self.add(position, "invalid_value", f"next_step.{key}", message)
                 ends = True
                 continue
             covered.add(key)
-            found = self.first.get(target)
+            found = first.get(target)
             if found is None:
-                self.add(position, "dangling_next_step", field, names.dangling(position, target, phrase))
+                message = names.dangling(position, target, _phrase(shape, key, value))
+                self.add(position, "dangling_next_step", f"next_step.{key}", message)
             elif found not in targets:
                 targets.append(found)
         if shape is not None and not ends:
@@ -176,29 +257,22 @@ class _Validation:
         self.exits[position] = ends
         self.succ[position] = targets
 
-    def collect_variables(self, position: int, step: dict[str, Any], spec: BlockSpec | None) -> None:
-        used: list[tuple[str, str]] | None = None
-        for key, value in step.items():
-            if type(value) is str:
-                if "{{" not in value or key == "id" or key == "next_step":
-                    continue
-                pairs: Any = ((key, value),)
-            elif isinstance(value, dict | list) and key != "next_step" and key != "id":
-                pairs = iter_strings(value, str(key))
-            else:
+    def collect_variables(self, position: int, key: Any, value: Any) -> None:
+        """Note the run-time variables used in one field of a step (``value`` may be nested)."""
+        pairs: Any = ((str(key), value),) if type(value) is str else iter_strings(value, str(key))
+        used = self.uses.get(position)
+        for path, text in pairs:
+            if "{{" not in text:
                 continue
-            for field, text in pairs:
-                if "{{" not in text:
-                    continue
-                for name in RUNTIME_RE.findall(text):
-                    if used is None:
-                        used = self.uses[position] = []
-                    if (field, name) not in used:
-                        used.append((field, name))
-        if spec is not None and spec.sets_variable is not None:
-            name = step.get(spec.sets_variable)
-            if type(name) is str and check_variable(name) is None:
-                self.sets[position] = name
+            names = RUNTIME_RE.findall(text)
+            if not names:
+                continue
+            field = path_text(path)
+            if used is None:
+                used = self.uses[position] = []
+            for name in names:
+                if (field, name) not in used:
+                    used.append((field, name))
 
     # -- pass 3 ---------------------------------------------------------------------------------
 
@@ -240,6 +314,10 @@ class _Validation:
                     continue
                 message = self.names.undefined(position, field, name, somewhere=name in set_anywhere)
                 self.add(position, "undefined_variable", field, message)
+
+
+def _phrase(shape: NextStepSpec | None, key: Any, branches: dict[Any, Any]) -> str:
+    return shape.phrase(str(key), branches) if shape is not None else f'on "{key}"'
 
 
 def _blank(value: Any) -> bool:
