@@ -244,6 +244,11 @@ class Namer:
     def undefined(self, position: int, field: str, name: str, *, somewhere: bool) -> str:
         where = _field_words(field, self.steps[position])
         lead = f"{self.name(position)} uses {{{{{name}}}}} in {where}"
+        if name == "contact":
+            return (
+                f"{lead}, which names no contact field. Write the field after a dot, for example "
+                "{{contact.name}}."
+            )
         if somewhere:
             return (
                 f"{lead}, but the call can reach this step without passing a step that collects {name}. "

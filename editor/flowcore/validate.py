@@ -164,10 +164,10 @@ class _Validation:
                         targets.append(found)
                     else:
                         succ[position] = targets
-                        if not ends:
+                        if not ends:  # no branch is null: does some set of keys cover every outcome?
                             keys = target.keys()
                             for cover in shape.covering:
-                                if keys >= cover and all(target[key] is not None for key in cover):
+                                if keys >= cover:
                                     break
                             else:
                                 ends = True

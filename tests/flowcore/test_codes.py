@@ -203,6 +203,12 @@ def test_it_reports_undefined_variable() -> None:
     assert "{{code}}" in found["message"]
 
 
+def test_it_reports_a_bare_contact_placeholder_as_undefined() -> None:
+    result = validate([call("0", "1"), play("1", None, text="Hi {{contact}}")])
+    found = single(result, "undefined_variable")
+    assert "{{contact.name}}" in found["message"]
+
+
 def test_it_reports_undefined_variables_in_nested_unknown_fields() -> None:
     step = http("1", {"success": None}, headers={"X-Account": ["a", {"deep": "{{acct}}"}]})
     result = validate([call("0", "1"), step])
