@@ -147,3 +147,7 @@ class FlowVersionAdmin(admin.ModelAdmin):
     @admin.action(description="Download the Samespace JSON")
     def download_samespace_json(self, request: HttpRequest, queryset) -> HttpResponse:
         return _download_payloads([(f"{v.flow.name}-v{v.number}", v.document) for v in queryset])
+
+
+# Credentials and calls live in their own module.
+from editor import call_admin  # noqa: E402,F401

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("editor.api.urls")),
     path("", include("editor.account_urls")),
     path("", include("editor.urls")),
+    path("", include("editor.call_urls")),
 ]
 if settings.SANDBOX_ENABLED:
     urlpatterns.append(path("sandbox/", include("sandbox.urls")))

@@ -327,7 +327,8 @@ def _record(call: Call, outcome: samespace.Outcome, *, started_at: datetime) -> 
         else:
             status, error = outcome.kind, outcome.error
         # A row the reaper already turned to unknown gets the real outcome of this same attempt.
-        open_rows = Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=[CallStatus.SENDING, CallStatus.UNKNOWN])
+        still_open = [CallStatus.SENDING, CallStatus.UNKNOWN]
+        open_rows = Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=still_open)
         open_rows.update(
             status=status,
             error=error,
@@ -392,3 +393,22 @@ def calls_reap(*, now: datetime | None = None) -> dict[str, int]:
     if ids:
         logger.info("Reaper: enqueued %s due queued call(s) again.", len(ids))
     return {"unknown": reaped, "requeued": len(ids)}
+
+
+# --- demo ------------------------------------------------------------------------------------------
+
+DEMO_SANDBOX_URL = "http://127.0.0.1:8000/sandbox/api/public/v1"
+
+
+def demo_sandbox_setup(*, team: Any, user: AbstractBaseUser | None, flow_name: str) -> None:
+    """For ``make run``: a credential for the built-in sandbox and a published version of the demo
+    flow, so a new user can launch a call within a minute (idempotent)."""
+    from editor.services.credentials import credential_create
+    from editor.services.flows import flow_publish
+
+    if not Credential.objects.filter(team=team, name="Sandbox (development)").exists():
+        credential_create(team=team, user=user, name="Sandbox (development)", cloud_id="SANDBOX",
+                          auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=DEMO_SANDBOX_URL)
+    flow = Flow.objects.filter(team=team, name=flow_name).first()
+    if flow is not None and flow.error_count == 0 and not flow.versions.exists():
+        flow_publish(flow=flow, user=user, note="Published by the demo set-up")

@@ -52,6 +52,10 @@ class Command(BaseCommand):
             if not Flow.objects.filter(team=team, name=name).exists():
                 payload = json.loads((DEMO_DIR / filename).read_text())
                 flow_import(team=team, user=user, name=name, payload=payload, description=description)
+        if settings.SANDBOX_ENABLED:
+            from editor.services.calls import demo_sandbox_setup
+
+            demo_sandbox_setup(team=team, user=user, flow_name=DEMO_FLOWS[1][0])
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: sign in at http://127.0.0.1:8000/ as {username!r} with password {password!r}"
