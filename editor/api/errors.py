@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.utils.log import log_response
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -168,6 +169,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt  # it changes nothing; without this a POST to an unknown URL would get the CSRF page
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """The API's answer for a URL that matches no endpoint (instead of Django's HTML 404)."""
     extra: dict[str, Any] = {}
