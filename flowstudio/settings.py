@@ -184,6 +184,14 @@ CALLS_REQUEUE_AFTER = env_float("CALLS_REQUEUE_AFTER", 120.0)
 WORKER_HEARTBEAT_INTERVAL = env_float("WORKER_HEARTBEAT_INTERVAL", 10.0)
 WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 
+# --- Simulator ----------------------------------------------------------------
+# "Really send it" in the simulator (editor/safehttp.py): private, loopback, link-local and other
+# non-public addresses are refused unless listed here (IPs, networks such as 10.1.0.0/16, or host names).
+SIMULATOR_HTTP_ALLOWLIST = env_list("SIMULATOR_HTTP_ALLOWLIST", [])
+SIMULATOR_HTTP_TIMEOUT = env_float("SIMULATOR_HTTP_TIMEOUT", 5.0)
+SIMULATOR_HTTP_MAX_BYTES = env_int("SIMULATOR_HTTP_MAX_BYTES", 256 * 1024)
+SIMULATOR_HTTP_MAX_REDIRECTS = env_int("SIMULATOR_HTTP_MAX_REDIRECTS", 5)
+
 # --- Celery -----------------------------------------------------------------
 _broker = env_str("CELERY_BROKER_URL", "")
 if _broker:

@@ -7,7 +7,7 @@ step. Steps of unknown types and malformed ``next_step`` values have no branches
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
 from .interpret import NEXT, Program
@@ -36,25 +36,23 @@ def branches_of(program: Program) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def coverage(program: Program | Any, taken_by: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> dict[str, Any]:
-    """Coverage of a flow by runs given as ``(scenario name, taken (step, key) pairs)``.
+def coverage(program: Program | Any, runs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Coverage of a flow by runs given as ``{"name", "edges": [{"step", "key"}], "path": [ids]}``.
 
     Returns ``{"branches": [Branch], "total", "taken", "untaken": [{"step", "key", "to"}],
-    "untested_steps": [ids no scenario runs]}``.
+    "untested_steps": [ids no run visits]}``.
     """
     program = program if isinstance(program, Program) else Program(program)
-    names: dict[tuple[str, str], list[str]] = {}
-    for name, pairs in taken_by:
-        for pair in set(pairs):
-            names.setdefault(pair, []).append(name)
-    visited = {sid for sid, _ in names}
-    visited.update(to for (sid, key, to) in branches_of(program) if (sid, key) in names and to is not None)
+    names: dict[tuple[str, str], set[str]] = {}
+    visited: set[str] = set()
+    for run in runs:
+        visited.update(run.get("path") or ())
+        for edge in run.get("edges") or ():
+            names.setdefault((edge["step"], edge["key"]), set()).add(str(run.get("name", "")))
     rows: list[Branch] = []
     for sid, key, to in branches_of(program):
-        who = sorted(names.get((sid, key), []))
+        who = sorted(names.get((sid, key), ()))
         rows.append({"step": sid, "key": key, "to": to, "taken": bool(who), "scenarios": who})
-    if names:
-        visited.add(program.entry or "")
     taken = sum(1 for row in rows if row["taken"])
     return {
         "branches": rows,

@@ -61,7 +61,7 @@ def normalise_inputs(raw: Any, *, allow_send: bool = True) -> Inputs:
                 raise InputError(f'Inputs "{kind}" for step {sid} should be a list (at most {MAX_INPUTS_PER_STEP}).')
             if kind == "digits":
                 if not all(isinstance(value, str) and len(value) <= 64 for value in values):
-                    raise InputError(f"The keys typed at step {sid} should be text, such as \"1234\".")
+                    raise InputError(f'The keys typed at step {sid} should be text, such as "1234".')
                 result["digits"][str(sid)] = list(values)
             else:
                 for value in values:
@@ -231,8 +231,12 @@ def check_scenario(
         expectations = check_expectations(scenario.get("expectations"))
         run, _ = run_scenario(program, scenario.get("inputs"), contact=contact, limits=limits)
     except InputError as exc:
-        return {"name": scenario.get("name", ""), "passed": False, "difference": f"This test cannot run: {exc}",
-                "run": None}
+        return {
+            "name": scenario.get("name", ""),
+            "passed": False,
+            "difference": f"This test cannot run: {exc}",
+            "run": None,
+        }
     difference = first_difference(expectations, run)
     return {
         "name": scenario.get("name", ""),
