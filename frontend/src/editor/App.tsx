@@ -109,6 +109,19 @@ export function App({ boot }: { boot: Boot }) {
     });
   }, []);
 
+  // Fit the view now, and once more when the checker answers: its list below the canvas
+  // may grow and shrink the canvas.
+  const pendingFit = useRef(false);
+  const fitSoon = useCallback(() => {
+    pendingFit.current = true;
+    requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
+  }, [rf]);
+  useEffect(() => {
+    if (validation.checking || !pendingFit.current) return;
+    pendingFit.current = false;
+    requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+  }, [validation.checking, rf]);
+
   const select = useCallback((ids: string[]) => setSelection({ nodes: new Set(ids), edges: new Set() }), []);
 
   const sizeOf = useCallback((id: string) => measured.get(id) ?? { width: NODE_WIDTH, height: ESTIMATED_HEIGHT }, [measured]);
@@ -121,11 +134,11 @@ export function App({ boot }: { boot: Boot }) {
       const ids = new Set(store.get().doc.steps.map((s) => s.id));
       const known = new Map(Object.entries(positions).filter(([id]) => ids.has(id)));
       store.updateDoc((d) => moveSteps(d, known), { history: options.record });
-      if (options.fit) requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 250 }));
+      if (options.fit) fitSoon();
     } finally {
       if (many) setBusyLayout(false);
     }
-  }, [measured, config.layoutWorkerUrl, store, rf]);
+  }, [measured, config.layoutWorkerUrl, store, fitSoon]);
 
   // A flow saved without positions (imported elsewhere) is laid out when it opens.
   useEffect(() => {
@@ -150,8 +163,11 @@ export function App({ boot }: { boot: Boot }) {
       const p = rf.screenToFlowPosition(center);
       place = { x: p.x - NODE_WIDTH / 2, y: p.y - 40 };
     }
-    const taken = Object.values(current.layout);
-    while (taken.some((l) => Math.abs(l.x - place!.x) < 24 && Math.abs(l.y - place!.y) < 24)) place = { x: place.x + 36, y: place.y + 36 };
+    // Never drop a new step on top of another one: move it right until the spot is free.
+    const taken = Object.entries(current.layout).map(([id, l]) => ({ ...l, ...sizeOf(id) }));
+    const overlaps = (p: { x: number; y: number }) =>
+      taken.some((r) => p.x < r.x + r.width + 20 && p.x + NODE_WIDTH + 20 > r.x && p.y < r.y + r.height + 20 && p.y + ESTIMATED_HEIGHT + 20 > r.y);
+    for (let i = 0; i < 200 && overlaps(place); i++) place = { x: place.x + 60, y: place.y };
     const added = addStep(current, type, place);
     let next = added.doc;
     if (!at && from) {
@@ -160,6 +176,14 @@ export function App({ boot }: { boot: Boot }) {
     }
     store.updateDoc(() => next);
     select([added.id]);
+    // Bring it into view when it landed off screen.
+    const box = document.querySelector(".fs-canvas")?.getBoundingClientRect();
+    if (box) {
+      const topLeft = rf.screenToFlowPosition({ x: box.left, y: box.top });
+      const bottomRight = rf.screenToFlowPosition({ x: box.right, y: box.bottom });
+      const visible = place.x >= topLeft.x && place.y >= topLeft.y && place.x + NODE_WIDTH <= bottomRight.x && place.y + ESTIMATED_HEIGHT <= bottomRight.y;
+      if (!visible) rf.setCenter(place.x + NODE_WIDTH / 2, place.y + ESTIMATED_HEIGHT / 2, { zoom: rf.getZoom(), duration: 200 });
+    }
   }, [readOnly, store, selection.nodes, sizeOf, rf, select]);
 
   const deleteSelection = useCallback(() => {
@@ -188,11 +212,14 @@ export function App({ boot }: { boot: Boot }) {
     setNotice({ kind: "success", text: `Copied ${clip.steps.length} step${clip.steps.length === 1 ? "" : "s"}. Press Ctrl/⌘+V to paste.` });
   }, [selection.nodes, store]);
 
-  const pasteClip = useCallback((clip: ReturnType<typeof selectionClip> | null, offset: number) => {
+  // Copies land beside the originals (never on top of them), further right on each paste.
+  const pasteClip = useCallback((clip: ReturnType<typeof selectionClip> | null, times: number) => {
     if (readOnly || !clip || !clip.steps.length) return;
+    const xs = Object.values(clip.layout).map((l) => l.x);
+    const span = xs.length ? Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 60 : NODE_WIDTH + 60;
     let ids: string[] = [];
     store.updateDoc((d) => {
-      const result = cloneSteps(d, clip, { x: offset, y: offset });
+      const result = cloneSteps(d, clip, { x: span * times, y: 0 });
       ids = result.ids;
       return result.doc;
     });
@@ -209,11 +236,11 @@ export function App({ boot }: { boot: Boot }) {
       }
     }
     pasteCount.current += 1;
-    pasteClip(clip, 40 * pasteCount.current);
+    pasteClip(clip, pasteCount.current);
   }, [pasteClip]);
 
   const duplicate = useCallback(() => {
-    if (selection.nodes.size) pasteClip(selectionClip(store.get().doc, selection.nodes), 40);
+    if (selection.nodes.size) pasteClip(selectionClip(store.get().doc, selection.nodes), 1);
   }, [pasteClip, selection.nodes, store]);
 
   const undo = useCallback(() => store.undo(), [store]);
@@ -236,10 +263,10 @@ export function App({ boot }: { boot: Boot }) {
     store.updateDoc(() => result.doc);
     setSelection(EMPTY_SELECTION);
     if (!result.laidOut) await arrange(result.doc, { record: false, fit: true });
-    else requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
+    else fitSoon();
     const count = result.doc.steps.length;
     setNotice({ kind: result.notes.length ? "warning" : "success", text: [`Imported ${count} step${count === 1 ? "" : "s"}.`, ...result.notes].join(" ") });
-  }, [store, arrange, rf]);
+  }, [store, arrange, fitSoon]);
 
   const download = useCallback(async () => {
     if (saving.dirty && !readOnly && !(await saving.save())) {
@@ -329,12 +356,15 @@ export function App({ boot }: { boot: Boot }) {
 
   const [viewport] = useState<Viewport>(() => initialViewport(doc));
   const onInit = useCallback(() => {
+    // Small flows are fitted to the canvas as it really is; big ones keep the working zoom on the start.
+    const steps = store.get().doc.steps.length;
+    if (steps > 0 && steps <= 150 && !boot.needsLayout) rf.fitView({ padding: 0.2, maxZoom: 1 });
     requestAnimationFrame(() => requestAnimationFrame(() => {
       const w = window as unknown as { __flowEditor?: object };
       w.__flowEditor = { ready: true, readyAt: performance.now() };
       document.getElementById("flow-editor")?.setAttribute("data-ready", "true");
     }));
-  }, []);
+  }, [rf, store, boot.needsLayout]);
 
   const selectedIds = [...selection.nodes];
   const single = selectedIds.length === 1 ? doc.steps.findIndex((s) => s.id === selectedIds[0]) : -1;
@@ -359,17 +389,6 @@ export function App({ boot }: { boot: Boot }) {
       <div className="fs-workspace">
         {!readOnly && <Palette onAdd={(type) => addBlock(type)} />}
         <div className="fs-center">
-          {notice && (
-            <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
-              <span>{notice.text}</span>
-              {notice.action && (
-                <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
-                  {notice.action.label}
-                </button>
-              )}
-              <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
-            </div>
-          )}
           {doc.steps.length === 0 && (
             <div className="fs-empty-canvas">
               <div className="fs-empty-title">Start with a Call block</div>
@@ -380,7 +399,19 @@ export function App({ boot }: { boot: Boot }) {
             doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
             measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
             onAddBlock={addBlock} onInit={onInit}
-          />
+          >
+            {notice && (
+              <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
+                <span>{notice.text}</span>
+                {notice.action && (
+                  <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
+                    {notice.action.label}
+                  </button>
+                )}
+                <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
+              </div>
+            )}
+          </Canvas>
           <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
         </div>
         <aside className="fs-inspector" aria-label="Details">

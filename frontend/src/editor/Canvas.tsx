@@ -12,7 +12,7 @@ import {
   type NodeChange,
   type Viewport,
 } from "@xyflow/react";
-import { useCallback, useMemo, useRef, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, type DragEvent, type ReactNode } from "react";
 import { connect, moveSteps } from "./doc";
 import { parseEdgeId, type GraphCache, type Measured, type StepNodeType } from "./graph";
 import { nodeTypes } from "./StepNode";
@@ -39,6 +39,8 @@ interface Props {
   defaultViewport: Viewport;
   onAddBlock: (type: string, at: { x: number; y: number }) => void;
   onInit: () => void;
+  /** Overlays drawn over the canvas (notices). */
+  children?: ReactNode;
 }
 
 const MINIMAP_COLORS: Record<string, string> = {
@@ -182,6 +184,7 @@ export function Canvas(props: Props) {
         <MiniMap<StepNodeType> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="fs-minimap" ariaLabel="Overview of the flow" />
         <Controls showInteractive={false} position="bottom-left" aria-label="Zoom and fit" />
       </ReactFlow>
+      {props.children}
     </div>
   );
 }

@@ -10,7 +10,11 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   const { onClose } = props;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    root.current?.querySelector<HTMLElement>("[autofocus], textarea, input, button.btn-primary, button")?.focus();
+    // React's autoFocus has already run for fields that ask for it; otherwise focus the first control.
+    if (!root.current?.contains(document.activeElement)) {
+      const body = root.current?.querySelector(".modal-body");
+      (body?.querySelector<HTMLElement>("textarea, input, select, button") ?? root.current?.querySelector<HTMLElement>(".modal-footer button, button"))?.focus();
+    }
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
         e.stopPropagation();

@@ -57,6 +57,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
         {outputs.map((out) => (
           <div className="fs-port" key={out.key} title={out.title} data-port={out.key}>
             <span className="fs-port-label">{out.label}</span>
+            {out.key === "*" && <span className="fs-port-hint"> other</span>}
             <Handle
               type="source"
               position={Position.Bottom}

@@ -1,0 +1,81 @@
+"""The flows list (create, search, duplicate, delete, import) and the read-only editor for viewers."""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import expect
+
+from .helpers import node, open_editor
+
+
+def test_it_manages_flows_from_the_list(owner_page, live_server, make_flow, demo_payload, shot, tmp_path):
+    page = owner_page
+    make_flow("Payment reminder")
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/flows/")
+    expect(page.locator("tr", has_text="Payment reminder").locator("[data-validity]")).to_have_text("1 problem")
+
+    # Import: a broken file gets a clear message, a good one opens in the editor with its problems.
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"flow": [ {"id": "0",, }')
+    page.get_by_role("button", name="Import a file").first.click()
+    page.set_input_files("#import-file", str(bad))
+    page.locator("#import-dialog").get_by_role("button", name="Import").click()
+    expect(page.locator(".alert-danger")).to_contain_text("This file is not valid JSON")
+    expect(page.locator(".alert-danger")).to_contain_text("line 1")
+    good = tmp_path / "samespace-example.json"
+    good.write_text(json.dumps(demo_payload))
+    page.get_by_role("button", name="Import a file").first.click()
+    page.set_input_files("#import-file", str(good))
+    page.locator("#import-dialog").get_by_role("button", name="Import").click()
+    expect(page.locator("#flow-editor[data-ready=true]")).to_be_attached()
+    expect(page.locator(".fs-name")).to_have_value("samespace-example")
+    expect(node(page, "5")).to_have_attribute("data-diagnostic-codes", "dangling_next_step")
+
+    # Create from the dialog: it opens in the editor.
+    page.goto(f"{live_server.url}/flows/")
+    page.get_by_role("button", name="+ New flow").first.click()
+    page.fill("#new-name", "Survey")
+    page.locator("#new-dialog").get_by_role("button", name="Create and open").click()
+    expect(page.locator(".fs-name")).to_have_value("Survey")
+
+    page.goto(f"{live_server.url}/flows/")
+    expect(page.locator("tbody tr")).to_have_count(3)
+    shot(page, "13-flows-list")
+    page.locator("tr", has_text="Payment reminder").get_by_role("button", name="Duplicate").click()
+    expect(page.locator(".alert-success")).to_contain_text("Copy of Payment reminder")
+    page.fill("input[name=q]", "reminder")
+    page.keyboard.press("Enter")
+    expect(page.locator("tbody tr")).to_have_count(2)
+
+    page.locator("tr", has_text="Copy of Payment reminder").get_by_role("link", name="Delete").click()
+    expect(page.locator("h1")).to_contain_text("Delete “Copy of Payment reminder”?")
+    shot(page, "14-delete-confirmation")
+    page.get_by_role("button", name="Delete the flow").click()
+    expect(page.locator(".alert-success")).to_contain_text("Deleted")
+    expect(page.locator("tbody tr", has_text="Copy of Payment reminder")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_it_gives_viewers_a_read_only_editor(page, login, viewer, make_flow, live_server, shot):
+    flow = make_flow(
+        "Look only",
+        {
+            "steps": [{"id": "0", "type": "call", "number": "{{contact.number}}", "caller_id": "+14155550100"}],
+            "layout": {"0": {"x": 0, "y": 0}},
+        },
+    )
+    login(page.context, viewer)
+    page.goto(f"{live_server.url}/flows/")
+    expect(page.get_by_role("button", name="+ New flow")).to_have_count(0)
+    expect(page.get_by_role("link", name="View")).to_be_visible()
+    open_editor(page, live_server, flow)
+    expect(page.get_by_text("View only")).to_be_visible()
+    expect(page.locator(".fs-palette")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    node(page, "0").click()
+    expect(page.locator("#field-caller_id")).to_have_attribute("readonly", "")
+    page.keyboard.press("Delete")
+    expect(node(page, "0")).to_have_count(1)
+    shot(page, "15-viewer-read-only")
