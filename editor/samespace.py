@@ -181,7 +181,6 @@ def get_session() -> requests.Session:
     if _session is None or _session_pid != os.getpid():
         session = requests.Session()
         session.trust_env = False  # no proxies or .netrc from the environment
-        session.max_redirects = 0
         adapter = GuardedAdapter()
         session.mount("https://", adapter)
         session.mount("http://", adapter)

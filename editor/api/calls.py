@@ -36,11 +36,14 @@ class LaunchSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40, help_text="The number to call; also {{contact.number}}.")
     credential = serializers.IntegerField(min_value=1, help_text="Id of a credential of the flow's team.")
     variables = serializers.DictField(
-        child=serializers.JSONField(), required=False, default=dict,
+        child=serializers.JSONField(),
+        required=False,
+        default=dict,
         help_text='Contact variables for {{contact.x}}, e.g. {"name": "Ada"}.',
     )
-    version = serializers.IntegerField(min_value=1, required=False, allow_null=True,
-                                       help_text="Version number; default: the latest published.")
+    version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text="Version number; default: the latest published."
+    )
 
 
 class LaunchedSerializer(serializers.Serializer):
@@ -58,9 +61,25 @@ class CallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Call
-        fields = ["id", "team", "flow", "version", "credential", "number", "status", "status_label", "attempts",
-                  "not_before", "response_status", "samespace_call_id", "error", "retry_of", "created_at",
-                  "finished_at", "updated_at"]
+        fields = [
+            "id",
+            "team",
+            "flow",
+            "version",
+            "credential",
+            "number",
+            "status",
+            "status_label",
+            "attempts",
+            "not_before",
+            "response_status",
+            "samespace_call_id",
+            "error",
+            "retry_of",
+            "created_at",
+            "finished_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_flow(self, obj: Call) -> dict:
@@ -86,8 +105,16 @@ class CallDetailSerializer(CallSerializer):
     called_again_as = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta(CallSerializer.Meta):
-        fields = [*CallSerializer.Meta.fields, "idempotency_key", "variables", "request_payload", "response",
-                  "attempt_log", "called_again_as", "claimed_at"]
+        fields = [
+            *CallSerializer.Meta.fields,
+            "idempotency_key",
+            "variables",
+            "request_payload",
+            "response",
+            "attempt_log",
+            "called_again_as",
+            "claimed_at",
+        ]
         read_only_fields = fields
 
     def get_request_payload(self, obj: Call) -> dict:
@@ -105,8 +132,9 @@ ERRORS = {
 
 
 def _launched(call: Call) -> Response:
-    return Response({"call": call.pk, "status": call.status, "url": f"/api/calls/{call.pk}/"},
-                    status=status.HTTP_202_ACCEPTED)
+    return Response(
+        {"call": call.pk, "status": call.status, "url": f"/api/calls/{call.pk}/"}, status=status.HTTP_202_ACCEPTED
+    )
 
 
 class LaunchView(APIView):
@@ -133,15 +161,20 @@ class LaunchView(APIView):
             raise ValidationError({"credential": ["No such credential in this flow's team."]})
         with transaction.atomic():
             call = call_launch(
-                flow=flow, user=request.user, number=data["number"], credential=credential,
-                variables=data.get("variables") or {}, version_number=data.get("version"),
+                flow=flow,
+                user=request.user,
+                number=data["number"],
+                credential=credential,
+                variables=data.get("variables") or {},
+                version_number=data.get("version"),
             )
         return _launched(call)
 
 
 CALL_FILTERS = [
-    OpenApiParameter("status", str,
-                     description="queued, sending, accepted, failed, unknown, skipped (comma-separated)."),
+    OpenApiParameter(
+        "status", str, description="queued, sending, accepted, failed, unknown, skipped (comma-separated)."
+    ),
     OpenApiParameter("flow", int, description="Only calls of this flow."),
     OpenApiParameter("credential", int, description="Only calls placed with this credential."),
     OpenApiParameter("number", str, description="Numbers containing this text."),
@@ -154,8 +187,10 @@ CALL_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(summary="List calls", parameters=CALL_FILTERS, responses={200: CallSerializer(many=True)}),
-    retrieve=extend_schema(summary="A call with its payload (token redacted), response and attempts",
-                           responses={200: CallDetailSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="A call with its payload (token redacted), response and attempts",
+        responses={200: CallDetailSerializer, **ERRORS},
+    ),
 )
 class CallViewSet(GenericViewSet):
     parser_classes = [LimitedJSONParser]
@@ -182,8 +217,11 @@ class CallViewSet(GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(CallDetailSerializer(self.get_object()).data)
 
-    @extend_schema(summary="Call again: a new call (new idempotency key) with the same flow version, number and "
-                   "variables", request=None, responses={202: LaunchedSerializer, 409: ErrorSerializer, **ERRORS})
+    @extend_schema(
+        summary="Call again: a new call (new idempotency key) with the same flow version, number and variables",
+        request=None,
+        responses={202: LaunchedSerializer, 409: ErrorSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="call-again")
     def call_again(self, request, pk=None):
         call = self.get_object()

@@ -42,8 +42,19 @@ class CredentialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Credential
-        fields = ["id", "team", "name", "cloud_id", "base_url", "auth_token", "token_hint", "rejected",
-                  "rejected_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "team",
+            "name",
+            "cloud_id",
+            "base_url",
+            "auth_token",
+            "token_hint",
+            "rejected",
+            "rejected_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_auth_token(self, obj: Credential) -> str:
@@ -56,18 +67,28 @@ class CredentialSerializer(serializers.ModelSerializer):
 class CredentialCreateSerializer(TeamChoiceMixin):
     name = serializers.CharField(max_length=120)
     cloud_id = serializers.CharField(max_length=200)
-    auth_token = serializers.CharField(max_length=4000, write_only=True, trim_whitespace=True,
-                                       style={"input_type": "password"})
-    base_url = serializers.CharField(max_length=500, required=False, allow_blank=True,
-                                     help_text="Defaults to SAMESPACE_BASE_URL. https on an allowed host.")
+    auth_token = serializers.CharField(
+        max_length=4000, write_only=True, trim_whitespace=True, style={"input_type": "password"}
+    )
+    base_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Defaults to SAMESPACE_BASE_URL. https on an allowed host.",
+    )
 
 
 class CredentialUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     cloud_id = serializers.CharField(max_length=200, required=False)
-    auth_token = serializers.CharField(max_length=4000, required=False, allow_blank=True, write_only=True,
-                                       style={"input_type": "password"},
-                                       help_text="A new token; leave out (or empty) to keep the stored one.")
+    auth_token = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="A new token; leave out (or empty) to keep the stored one.",
+    )
     base_url = serializers.CharField(max_length=500, required=False)
 
 
@@ -81,12 +102,19 @@ ERRORS = {
 @extend_schema_view(
     list=extend_schema(summary="List Samespace credentials", responses={200: CredentialSerializer(many=True)}),
     retrieve=extend_schema(summary="A credential (token masked)", responses={200: CredentialSerializer, **ERRORS}),
-    create=extend_schema(summary="Add a credential (owners)", request=CredentialCreateSerializer,
-                         responses={201: CredentialSerializer, **ERRORS}),
-    partial_update=extend_schema(summary="Change a credential (owners)", request=CredentialUpdateSerializer,
-                                 responses={200: CredentialSerializer, **ERRORS}),
-    destroy=extend_schema(summary="Delete a credential (owners); its calls keep their history",
-                          responses={204: None, **ERRORS}),
+    create=extend_schema(
+        summary="Add a credential (owners)",
+        request=CredentialCreateSerializer,
+        responses={201: CredentialSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change a credential (owners)",
+        request=CredentialUpdateSerializer,
+        responses={200: CredentialSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary="Delete a credential (owners); its calls keep their history", responses={204: None, **ERRORS}
+    ),
 )
 class CredentialViewSet(GenericViewSet):
     serializer_class = CredentialSerializer
@@ -122,8 +150,12 @@ class CredentialViewSet(GenericViewSet):
         if membership is None or membership.role != Role.OWNER:
             raise PermissionDenied(OWNER_MESSAGE)
         credential = credential_create(
-            team=data["team"], user=request.user, name=data["name"], cloud_id=data["cloud_id"],
-            auth_token=data["auth_token"], base_url=data.get("base_url") or None,
+            team=data["team"],
+            user=request.user,
+            name=data["name"],
+            cloud_id=data["cloud_id"],
+            auth_token=data["auth_token"],
+            base_url=data.get("base_url") or None,
         )
         return Response(CredentialSerializer(credential).data, status=status.HTTP_201_CREATED)
 

@@ -40,17 +40,17 @@ def wait_for(predicate: Callable[[], object], *, timeout: float = 20.0, interval
         time.sleep(interval)
 
 
-def private_broker_url() -> str:
+def private_broker_url(offset: int = 0) -> str:
     """The configured Redis with a DB number of our own (never the shared DB 0)."""
     parts = urlsplit(settings.CELERY_BROKER_URL)
     if parts.scheme not in ("redis", "rediss"):
         pytest.skip("The worker tests need CELERY_BROKER_URL=redis://...")
     current = parts.path.strip("/") or "0"
-    db = os.environ.get("CALLS_TEST_REDIS_DB") or (current if current != "0" else "12")
+    db = int(os.environ.get("CALLS_TEST_REDIS_DB") or (current if current != "0" else "12")) + offset
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", "", ""))
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -64,7 +64,7 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{s['NAME']}"
 
 
-def _purge(url: str) -> None:
+def purge(url: str) -> None:
     import redis
 
     client = redis.Redis.from_url(url)
@@ -79,14 +79,17 @@ def queue_length(url: str) -> int:
     return int(redis.Redis.from_url(url).llen("celery"))
 
 
-def _use_broker(url: str | None, transport_options: dict | None = None) -> None:
-    """Point this process's Celery app at another broker (so the test process publishes there)."""
+def use_broker(url: str | None, transport_options: dict | None = None) -> None:
+    """Point this process's Celery app at another broker (so the test process publishes there).
+
+    The read and write URLs are set too: Celery resolved them from CELERY_BROKER_URL at start-up.
+    """
     from kombu import pools
 
     from flowstudio.celery import app
 
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = transport_options or {}
+    app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url,
+                    broker_transport_options=transport_options or {})
     pools.reset()  # closes and forgets every connection/producer pool (they are keyed by URL)
     app._pool = None
     app.amqp._producer_pool = None
@@ -96,11 +99,11 @@ def _use_broker(url: str | None, transport_options: dict | None = None) -> None:
 def broker_url() -> Iterator[str]:
     url = private_broker_url()
     original = (settings.CELERY_BROKER_URL, dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
-    _purge(url)
-    _use_broker(url, {"visibility_timeout": WORKER_TIME_LIMIT * 3})
+    purge(url)
+    use_broker(url, {"visibility_timeout": WORKER_TIME_LIMIT * 3})
     yield url
-    _use_broker(*original)
-    _purge(url)
+    use_broker(*original)
+    purge(url)
 
 
 class Worker:
@@ -138,6 +141,11 @@ class Worker:
             os.kill(pid, signal.SIGKILL)
         return pids
 
+    def kill_all(self) -> None:
+        """SIGKILL the main process and its pool children at once (nothing gets to clean up)."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             try:
@@ -174,7 +182,7 @@ def worker_env(**overrides: str) -> dict[str, str]:
 def worker(django_db_setup, broker_url, tmp_path_factory) -> Iterator[Worker]:
     """One worker for the session, on the private Redis DB and the test database."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    proc = Worker(worker_env(DATABASE_URL=test_database_url(), CELERY_BROKER_URL=broker_url), log)
+    proc = Worker(worker_env(DATABASE_URL=worker_database_url(), CELERY_BROKER_URL=broker_url), log)
     try:
         proc.wait_ready()
         yield proc

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from editor.models import Call, CallStatus
 
-from .conftest import WORKER_MAX_ATTEMPTS, final_call, wait_for
+from .conftest import WORKER_MAX_ATTEMPTS, WORKER_TIME_LIMIT, final_call, wait_for
 
 pytestmark = [pytest.mark.slow]
 
@@ -16,6 +16,17 @@ def launch(version, credential, number: str, **variables):
     from editor.services.calls import call_create
 
     return call_create(version=version, credential=credential, number=number, variables={"name": "Ada", **variables})
+
+
+def test_it_records_the_worker_heartbeat_for_healthz(worker, transactional_db, client, settings):
+    from editor.models import WorkerHeartbeat
+
+    wait_for(lambda: WorkerHeartbeat.objects.filter(hostname=worker.hostname).exists(), what="a heartbeat")
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["worker"]["ok"] is True
+    assert body["broker"]["transport"] == "redis"
+    reaper = settings.CELERY_BEAT_SCHEDULE["calls-reaper"]
+    assert reaper["task"] == "editor.tasks.reap_calls" and reaper["schedule"] <= 60
 
 
 def test_it_places_a_launched_call_and_stores_the_answer(worker, version, credential, sandbox_requests):
@@ -193,3 +204,50 @@ def test_it_reenqueues_a_due_call_whose_message_was_lost(worker, version, creden
     assert calls_reap()["requeued"] == 1
     assert final_call(lost.pk).status == CallStatus.ACCEPTED
     assert len(sandbox_requests(number="+15550333")) == 1
+
+
+def test_it_never_posts_twice_when_the_whole_worker_is_killed_during_the_post(
+    broker_url, version, credential, sandbox_requests, settings, tmp_path
+):
+    """SIGKILL of the main process and its children: the message stays unacknowledged in Redis and
+    is handed out again after the visibility timeout; its new delivery loses the claim."""
+    from editor.services.calls import calls_reap
+    from flowstudio.celery import app
+
+    from .conftest import Worker, private_broker_url, purge, use_broker, worker_database_url, worker_env
+
+    url = private_broker_url(offset=1)  # a Redis DB of its own, so no other worker takes the message
+    purge(url)
+    env = worker_env(DATABASE_URL=worker_database_url(), CELERY_BROKER_URL=url, CELERY_VISIBILITY_TIMEOUT="12")
+    first = Worker(env, tmp_path / "first.log", concurrency=1)
+    second = None
+    use_broker(url, {"visibility_timeout": 12})
+    try:
+        first.wait_ready()
+        settings.SANDBOX_SLOW_SECONDS = 3
+        call = launch(version, credential, "+15550555")
+        key = str(call.idempotency_key)
+        wait_for(lambda: sandbox_requests(idempotency_key=key), what="the sandbox to receive the POST")
+        first.kill_all()
+        wait_for(lambda: sandbox_requests(idempotency_key=key)[0]["status"] == 200, timeout=10, what="the answer")
+
+        second = Worker(env, tmp_path / "second.log", concurrency=1)
+        second.wait_ready()
+
+        def redelivered() -> bool:
+            # Kombu's periodic sweep of unacknowledged messages, run now rather than in a minute or two.
+            with app.connection_for_write() as conn:
+                conn.default_channel.qos.restore_visible(num=100)
+            return f"Call {call.pk} not claimed" in second.text()
+
+        wait_for(redelivered, timeout=40, interval=0.5, what="the message to be delivered again")
+        assert len(sandbox_requests(idempotency_key=key)) == 1
+        later = timezone.now() + timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 10)
+        assert calls_reap(now=later)["unknown"] == 1
+        assert Call.objects.get(pk=call.pk).status == CallStatus.UNKNOWN
+    finally:
+        use_broker(broker_url, {"visibility_timeout": WORKER_TIME_LIMIT * 3})
+        first.stop()
+        if second is not None:
+            second.stop()
+        purge(url)

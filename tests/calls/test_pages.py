@@ -1,0 +1,154 @@
+"""Credentials and calls pages, the worker banner and /healthz."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from editor.models import Call, CallAttempt, Credential, WorkerHeartbeat
+from editor.services.credentials import credential_create
+from editor.services.flows import flow_create, flow_publish
+
+pytestmark = pytest.mark.django_db
+TOKEN = "tok_page_0f9e8d7c6b5a4f3e2d1c"
+
+
+@pytest.fixture
+def credential(team) -> Credential:
+    return credential_create(team=team, user=None, name="Main", cloud_id="CLOUD", auth_token=TOKEN)
+
+
+@pytest.fixture
+def version(team, samespace_example_fixed):
+    flow = flow_create(team=team, user=None, name="Reminder", document=samespace_example_fixed)
+    return flow_publish(flow=flow, user=None)
+
+
+def _call(version, credential, **fields) -> Call:
+    defaults = {"team": version.flow.team, "flow_version": version, "credential": credential, "number": "+15550100",
+                "not_before": timezone.now(),
+                "request_payload": {"cloud_id": "CLOUD", "auth_token": "REDACTED", "record": False, "flow": []}}
+    return Call.objects.create(**{**defaults, **fields})
+
+
+def test_it_lists_credentials_masked_and_lets_owners_add_one(client, owner, credential):
+    client.force_login(owner)
+    page = client.get("/credentials/").content.decode()
+    assert "Main" in page and "••••••••2d1c" in page and TOKEN not in page
+    assert "Add a credential" in page
+
+    response = client.post("/credentials/", {"name": "Second", "cloud_id": "C2", "auth_token": "another-token-xyz",
+                                              "base_url": "https://api.samespace.com/api/public/v1"})
+    assert response.status_code == 302
+    created = Credential.objects.get(name="Second")
+    assert created.reveal_token() == "another-token-xyz"
+    refused = client.post("/credentials/", {"name": "Bad", "cloud_id": "C", "auth_token": "t",
+                                             "base_url": "https://169.254.169.254/"}).content.decode()
+    assert "not an allowed Samespace host" in refused
+
+
+def test_it_never_renders_the_token_in_the_edit_form_and_keeps_it_when_left_empty(client, owner, credential):
+    client.force_login(owner)
+    page = client.get(f"/credentials/{credential.pk}/edit").content.decode()
+    assert TOKEN not in page and 'type="password"' in page
+    assert client.post(f"/credentials/{credential.pk}/edit", {"name": "Renamed", "cloud_id": "CLOUD",
+                                                                "auth_token": "", "base_url": credential.base_url}
+                       ).status_code == 302
+    credential.refresh_from_db()
+    assert credential.name == "Renamed" and credential.reveal_token() == TOKEN
+
+
+def test_it_keeps_credentials_from_editors_viewers_and_outsiders(client, editor_user, outsider, credential):
+    client.force_login(editor_user)
+    page = client.get("/credentials/").content.decode()
+    assert "Main" in page and "Add a credential" not in page
+    assert client.get(f"/credentials/{credential.pk}/edit").status_code == 404
+    assert client.post(f"/credentials/{credential.pk}/delete").status_code == 404
+    client.force_login(outsider)
+    assert "Main" not in client.get("/credentials/").content.decode()
+    assert Credential.objects.filter(pk=credential.pk).exists()
+
+
+def test_it_shows_calls_with_status_badges_and_filters(client, viewer, version, credential):
+    _call(version, credential, status="accepted", number="+15550111")
+    _call(version, credential, status="unknown", number="+15550222")
+    client.force_login(viewer)
+
+    page = client.get("/calls/").content.decode()
+    assert "+15550111" in page and "+15550222" in page
+    assert "text-bg-success" in page and "text-bg-warning" in page
+    assert "call-final-statuses" in page  # the live badge poller's configuration
+    filtered = client.get("/calls/?status=unknown").content.decode()
+    assert "+15550222" in filtered and "+15550111" not in filtered
+
+
+def test_it_launches_a_call_from_the_calls_page(client, editor_user, version, credential, monkeypatch,
+                                                django_capture_on_commit_callbacks):
+    monkeypatch.setattr("editor.tasks.place_call.apply_async", lambda args, eta=None: None)
+    client.force_login(editor_user)
+    assert "Place the call" in client.get("/calls/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/calls/launch", {"flow": version.flow_id, "credential": credential.pk,
+                                                 "number": "+1 555 0100", "variables": "name=Ada"})
+    call = Call.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/calls/{call.pk}/"
+    assert call.number == "+15550100" and call.variables == {"name": "Ada"}
+
+
+def test_it_shows_a_call_with_payload_attempts_and_call_again(client, editor_user, version, credential, monkeypatch):
+    monkeypatch.setattr("editor.tasks.place_call.apply_async", lambda args, eta=None: None)
+    call = _call(version, credential, status="unknown", response_status=500, response_body='{"error": "boom"}',
+                 error="Samespace answered 500", attempt_count=1)
+    CallAttempt.objects.create(call=call, number=1, started_at=timezone.now(), outcome="unknown", status_code=500,
+                               duration_ms=12)
+    client.force_login(editor_user)
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert "Outcome unknown" in page and "REDACTED" in page and "boom" in page and "12 ms" in page
+    assert "Call again" in page and TOKEN not in page
+
+    response = client.post(f"/calls/{call.pk}/call-again")
+    new = Call.objects.exclude(pk=call.pk).get()
+    assert response["Location"] == f"/calls/{new.pk}/"
+    assert new.retry_of_id == call.pk and new.idempotency_key != call.idempotency_key
+
+
+def test_it_hides_another_teams_call_page(client, outsider, version, credential):
+    call = _call(version, credential)
+    client.force_login(outsider)
+    assert client.get(f"/calls/{call.pk}/").status_code == 404
+    assert client.post(f"/calls/{call.pk}/call-again").status_code == 404
+
+
+def test_it_shows_the_banner_when_no_worker_was_seen_for_a_minute(client, viewer):
+    client.force_login(viewer)
+    assert "No worker is running" in client.get("/calls/").content.decode()
+    WorkerHeartbeat.objects.create(hostname="w1", last_seen=timezone.now() - timezone.timedelta(seconds=90))
+    assert "No worker is running" in client.get("/calls/").content.decode()
+    WorkerHeartbeat.objects.create(hostname="w2", last_seen=timezone.now() - timezone.timedelta(seconds=5))
+    assert "No worker is running" not in client.get("/calls/").content.decode()
+
+
+def test_it_reports_database_broker_and_worker_in_healthz(client):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["database"]["ok"] is True and body["broker"]["ok"] is True
+    assert body["worker"] == {"ok": False, "last_heartbeat": None, "seconds_ago": None}
+    assert body["status"] == "degraded"
+
+    WorkerHeartbeat.objects.create(hostname="w", last_seen=timezone.now())
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["worker"]["ok"] is True and body["worker"]["seconds_ago"] < 5
+
+
+def test_it_answers_503_when_the_broker_is_down(client, settings):
+    from .conftest import use_broker
+
+    original = (settings.CELERY_BROKER_URL, dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
+    use_broker("redis://127.0.0.1:9/0")  # nothing listens there
+    try:
+        response = client.get("/healthz")
+    finally:
+        use_broker(*original)
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False and response.json()["status"] == "error"
