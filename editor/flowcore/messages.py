@@ -246,8 +246,7 @@ class Namer:
         lead = f"{self.name(position)} uses {{{{{name}}}}} in {where}"
         if name == "contact":
             return (
-                f"{lead}, which names no contact field. Write the field after a dot, for example "
-                "{{contact.name}}."
+                f"{lead}, which names no contact field. Write the field after a dot, for example {{{{contact.name}}}}."
             )
         if somewhere:
             return (

@@ -67,9 +67,11 @@ class _Validation:
         steps = self.steps
         try:
             ids = [step["id"] for step in steps]
+            # str.strip raises on anything but text and gives "" for a blank id.
+            usual = all(map(str.strip, ids))
         except (TypeError, KeyError):
-            ids = None
-        if ids is not None and set(map(type, ids)) == {str} and not any(map(str.isspace, ids)) and "" not in ids:
+            usual = False
+        if usual:
             # The usual case, settled by C-level passes: every id is non-blank text.
             first = dict(zip(ids, range(len(ids)), strict=True))
             if len(first) == len(ids):  # no duplicates
