@@ -183,6 +183,13 @@ CALLS_REAPER_INTERVAL = env_float("CALLS_REAPER_INTERVAL", 10.0)
 CALLS_REQUEUE_AFTER = env_float("CALLS_REQUEUE_AFTER", 120.0)
 WORKER_HEARTBEAT_INTERVAL = env_float("WORKER_HEARTBEAT_INTERVAL", 10.0)
 WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
+# Campaigns: beat sends the dispatcher tick every CAMPAIGN_TICK_SECONDS; each tick claims at most
+# CAMPAIGN_BATCH contacts per campaign and keeps at most CAMPAIGN_MAX_IN_FLIGHT calls queued or
+# sending per campaign. CLOCK_FROM_DB (tests, DEBUG only) lets editor.clock read a moved time.
+CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
+CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
+CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
+CLOCK_FROM_DB = DEBUG and env_bool("CLOCK_FROM_DB", False)  # never in production
 
 # --- Simulator ----------------------------------------------------------------
 # "Really send it" in the simulator (editor/safehttp.py): private, loopback, link-local and other
@@ -231,7 +238,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CALLS_REAPER_INTERVAL,
         "options": {"expires": CALLS_REAPER_INTERVAL},
     },
+    "campaigns-tick": {
+        "task": "editor.tasks.campaigns_tick",
+        "schedule": CAMPAIGN_TICK_SECONDS,
+        "options": {"expires": CAMPAIGN_TICK_SECONDS},
+    },
 }
+# One queue name for tasks and workers (tests give their workers a queue of their own).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API ---------------------------------------------------------------
@@ -280,6 +294,11 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl off: Swagger UI would otherwise call validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "editor.models.calls.CallStatus",
+        "SimulationStatusEnum": ["waiting", "ended"],
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------
@@ -304,6 +323,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes announces itself at INFO on every start, which would clutter CLI output.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 WHITENOISE_USE_FINDERS = DEBUG

@@ -12,6 +12,11 @@ from editor.services.flows import flow_export
 class Command(BaseCommand):
     help = "Print a flow's Samespace payload (the draft, or a published version with --version N)."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        # Django's own --version (the framework's version) gives way to the flow version option.
+        kwargs["conflict_handler"] = "resolve"
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser) -> None:
         parser.add_argument("flow_id", type=int)
         parser.add_argument("--version", type=int, help="a published version number")
