@@ -141,21 +141,21 @@ def call_create(
         )
     now = timezone.now()
     due = max(not_before or now, now)
-    with transaction.atomic():
-        call = Call.objects.create(
-            team_id=flow.team_id,
-            flow_version=version,
-            credential=credential,
-            number=number,
-            variables=contact,
-            not_before=due,
-            message_due_at=due,
-            request_payload=payload,
-            created_by=user if user is not None and user.is_authenticated else None,
-            retry_of=retry_of,
-        )
-        call_id = call.pk
-        transaction.on_commit(lambda: enqueue_call(call_id, eta=due if due > now else None))
+    # One INSERT; the message goes out when the caller's transaction commits (at once in autocommit).
+    call = Call.objects.create(
+        team_id=flow.team_id,
+        flow_version=version,
+        credential=credential,
+        number=number,
+        variables=contact,
+        not_before=due,
+        message_due_at=due,
+        request_payload=payload,
+        created_by=user if user is not None and user.is_authenticated else None,
+        retry_of=retry_of,
+    )
+    call_id = call.pk
+    transaction.on_commit(lambda: enqueue_call(call_id, eta=due if due > now else None))
     return call
 
 

@@ -1,0 +1,287 @@
+"""Launch benchmark: N calls through the Celery worker to the sandbox, against a plain
+``requests.Session`` loop posting the same payloads to the same sandbox in the same run.
+
+    .venv/bin/python bench/launch.py [-n 2000] [--concurrency 2] [--database-url ...] [--broker-url ...]
+
+It migrates a database of its own (PostgreSQL ``fs_bench_launch`` by default; created when
+missing), serves the sandbox with gunicorn, starts one worker, then prints:
+
+* the throughput of each path and their ratio (worker / plain loop; target >= 0.5);
+* the SQL queries per call: the launch (in this process) and ``place_call`` (counted inside the
+  worker by the signal handlers below, per task), which must stay constant whatever N is.
+
+Celery imports this file as the worker's app module (``celery -A launch``): at import it only
+exposes the project's app and counts the queries of each ``place_call``; ``main()`` runs only
+when the file is executed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# --- worker side: count the SQL queries of each place_call ------------------------------------------
+
+if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
+    from celery.signals import task_postrun, task_prerun
+
+    from flowstudio.celery import app  # noqa: F401 - the app Celery runs (`celery -A launch`)
+
+    _counts: Counter[tuple[int, int]] = Counter()
+    _current = {"statements": 0}
+
+    def _count(execute, sql, params, many, context):
+        _current["statements"] += 1
+        return execute(sql, params, many, context)
+
+    @task_prerun.connect
+    def _before(task=None, **kwargs) -> None:
+        from django.db import connection
+
+        if _count not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_count)
+        connection.force_debug_cursor = True  # queries_log also records BEGIN / COMMIT
+        connection.queries_log.clear()
+        _current["statements"] = 0
+
+    @task_postrun.connect
+    def _after(task=None, **kwargs) -> None:
+        from django.db import connection
+
+        if task is None or task.name != "editor.tasks.place_call":
+            return
+        _counts[(_current["statements"], len(connection.queries_log))] += 1
+        path = Path(os.environ["BENCH_QUERY_DIR"]) / f"queries-{os.getpid()}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([[s, t, n] for (s, t), n in _counts.items()]))
+        tmp.replace(path)
+
+
+# --- the benchmark ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _ensure_postgres_database(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = url[: -len(parts.path)] + "/postgres" if parts.path else url + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _wait(predicate, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Timed out waiting for {what}.")
+        time.sleep(interval)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--calls", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes serving the sandbox")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 "postgres://postgres@127.0.0.1:5432/fs_bench_launch"))
+    parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
+                        help='a Redis URL (a DB of its own: it is purged), or "filesystem" for the embedded broker')
+    parser.add_argument("--worker-loglevel", default="WARNING", help="INFO logs every task (slower)")
+    args = parser.parse_args()
+
+    run_dir = ROOT / "var" / "bench-launch"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for old in run_dir.glob("queries-*.json"):
+        old.unlink()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "flowstudio.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": args.database_url,
+        "LOG_LEVEL": "WARNING",
+        "VAR_DIR": str(run_dir / "var"),
+        "SAMESPACE_READ_TIMEOUT": "30",
+        "AXES_ENABLED": "0",
+        "PYTHONUNBUFFERED": "1",
+        # Persistent connections, as a production worker and web server should have: without them
+        # every task and every request opens a new PostgreSQL connection.
+        "DB_CONN_MAX_AGE": "60",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    if args.broker_url != "filesystem":
+        env["CELERY_BROKER_URL"] = args.broker_url
+        import redis
+
+        client = redis.Redis.from_url(args.broker_url)
+        for key in client.scan_iter():
+            if key.startswith((b"celery", b"unacked", b"_kombu")):
+                client.delete(key)
+    os.environ.update(env)
+    if not args.database_url.startswith("sqlite"):
+        _ensure_postgres_database(args.database_url)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+    import django
+
+    django.setup()
+    import requests
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from editor.models import Call, CallStatus, Team, WorkerHeartbeat
+    from editor.samespace import build_payload, endpoint
+    from editor.services.calls import call_create
+    from editor.services.credentials import credential_create
+    from editor.services.flows import flow_create, flow_publish
+    from sandbox.models import SandboxRequest
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}/sandbox/api/public/v1"
+    team, _ = Team.objects.get_or_create(slug="bench-launch", defaults={"name": "Launch benchmark"})
+    Call.objects.filter(team=team).delete()
+    SandboxRequest.objects.all().delete()
+    team.credentials.all().delete()
+    document = json.loads((ROOT / "editor" / "demo" / "samespace_example_fixed.json").read_text())
+    document["flow"][1]["text"] = "Hello {{contact.name}}, this is a reminder."
+    flow = flow_create(team=team, user=None, name=f"Bench {uuid.uuid4().hex[:6]}", document=document)
+    version = flow_publish(flow=flow, user=None)
+    version = type(version).objects.select_related("flow").get(pk=version.pk)
+    from django.conf import settings
+
+    token = settings.SANDBOX_AUTH_TOKEN
+    credential = credential_create(team=team, user=None, name="Sandbox", cloud_id="BENCH", auth_token=token,
+                                   base_url=base_url)
+
+    hostname = f"bench-{uuid.uuid4().hex[:6]}@localhost"
+    procs: list[subprocess.Popen] = []
+    logs = open(run_dir / "processes.log", "wb")  # noqa: SIM115 - closed at the end
+    try:
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "flowstudio.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.server_workers), "--threads", "4", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
+        worker_env = {**env, "BENCH_QUERY_DIR": str(run_dir), "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}"}
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "launch", "worker", "--pool=prefork",
+             f"--concurrency={args.concurrency}", f"--loglevel={args.worker_loglevel}", "-n", hostname,
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=worker_env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
+
+        session = requests.Session()
+        _wait(lambda: _up(session, port), 60, "the sandbox server")
+        _wait(lambda: WorkerHeartbeat.objects.filter(hostname=hostname).exists(), 60, "the worker")
+
+        numbers = [f"+1555{i:07d}" for i in range(args.calls)]
+        variables = {"name": "Ada"}
+
+        # 1. The plain loop: the same payloads, one session, one POST after the other.
+        payloads = [build_payload(document=version.document, cloud_id="BENCH", number=n, variables=variables)
+                    for n in numbers]
+        url = endpoint(base_url)
+        started = time.perf_counter()
+        for payload in payloads:
+            response = session.post(url, json={**payload, "auth_token": token}, timeout=30,
+                                    headers={"Idempotency-Key": str(uuid.uuid4())})
+            response.raise_for_status()
+        plain_seconds = time.perf_counter() - started
+
+        # 2. Through the worker: launch (one transaction each, enqueued on commit), wait for all to finish.
+        started = time.perf_counter()
+        statements = {"n": 0}
+
+        def count(execute, sql, params, many, context):
+            statements["n"] += 1
+            return execute(sql, params, many, context)
+
+        # One transaction per launch, as the API does; the message is published when it commits.
+        with CaptureQueriesContext(connection) as launch_queries, connection.execute_wrapper(count):
+            for number in numbers:
+                with transaction.atomic():
+                    call_create(version=version, credential=credential, number=number, variables=variables)
+        launched_seconds = time.perf_counter() - started
+        calls = Call.objects.filter(team=team)
+        _wait(lambda: calls.filter(status__in=[CallStatus.QUEUED, CallStatus.SENDING]).count() == 0,
+              600, "the worker to finish", interval=0.2)
+        worker_seconds = time.perf_counter() - started
+
+        statuses = Counter(calls.values_list("status", flat=True))
+        keys = set(str(k) for k in calls.values_list("idempotency_key", flat=True))
+        posted = Counter(SandboxRequest.objects.filter(idempotency_key__in=keys).values_list("idempotency_key",
+                                                                                           flat=True))
+        counts: Counter[tuple[int, int]] = Counter()
+        for path in run_dir.glob("queries-*.json"):
+            counts.update({(s, t): n for s, t, n in json.loads(path.read_text())})
+    finally:
+        for proc in procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        logs.close()
+
+    n = args.calls
+    plain_rate, worker_rate = n / plain_seconds, n / worker_seconds
+    per_task = sorted(counts.elements())
+    launch_statements, launch_total = statements["n"] / n, len(launch_queries) / n
+    print(f"calls: {n}   worker concurrency: {args.concurrency}   sandbox: gunicorn x{args.server_workers}   "
+          f"broker: {'filesystem' if args.broker_url == 'filesystem' else 'redis'}   db: {connection.vendor}")
+    print(f"plain requests.Session loop : {plain_seconds:7.2f} s  {plain_rate:7.1f} calls/s")
+    print(f"launch + worker             : {worker_seconds:7.2f} s  {worker_rate:7.1f} calls/s "
+          f"(launching took {launched_seconds:.2f} s)")
+    print(f"throughput ratio (worker / plain): {worker_rate / plain_rate:.2f}   (target >= 0.5)")
+    print(f"statuses: {dict(statuses)}   POSTs per call: max {max(posted.values(), default=0)}, "
+          f"calls posted {len(posted)}/{n}")
+    if per_task:
+        task_statements = sorted(s for s, _ in per_task)
+        task_total = sorted(t for _, t in per_task)
+        print(f"SQL statements per call: launch {launch_statements:.2f} + place_call "
+              f"{statistics.mean(task_statements):.2f} (min {task_statements[0]}, max {task_statements[-1]}, "
+              f"over {len(per_task)} tasks) = {launch_statements + statistics.mean(task_statements):.2f}"
+              f"   (target constant, <= 6)")
+        print(f"  counting BEGIN/COMMIT too: launch {launch_total:.2f} + place_call {statistics.mean(task_total):.2f}"
+              f" (min {task_total[0]}, max {task_total[-1]})")
+    ok = statuses.get("accepted") == n and max(posted.values(), default=0) == 1
+    sys.exit(0 if ok else 1)
+
+
+def _up(session, port: int) -> bool:
+    try:
+        return session.get(f"http://127.0.0.1:{port}/sandbox/requests/?limit=1", timeout=2).status_code == 200
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+
+
+if __name__ == "__main__":
+    main()
