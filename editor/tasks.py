@@ -23,3 +23,6 @@ def place_call(call_id: int) -> str:
 @shared_task(name="editor.tasks.reap_calls", ignore_result=True)
 def reap_calls() -> dict[str, int]:
     return calls_reap()
+
+
+from editor import campaign_tasks  # noqa: E402,F401 - the campaign dispatcher's tick

@@ -52,6 +52,10 @@ class Call(models.Model):
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="called_again_as"
     )
+    # The campaign contact this call is one attempt for (None for a one-off launch).
+    campaign_contact = models.ForeignKey(
+        "editor.CampaignContact", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -204,7 +205,14 @@ def call_again(*, call: Call, user: AbstractBaseUser | None) -> Call:
 # --- placing (the body of the place_call task) --------------------------------------------------------
 
 
-def call_precheck(call: Call) -> str | None:
+@dataclass(frozen=True)
+class SendLater:
+    """``call_precheck``'s answer for "not yet": back to ``queued`` until ``not_before`` (campaign pacing)."""
+
+    not_before: datetime
+
+
+def call_precheck(call: Call) -> str | SendLater | None:
     """Last checks right before the POST. Returns why the call must not be sent (→ ``skipped``).
 
     The single extension point for campaigns: re-check the campaign's state (paused, cancelled),
@@ -212,7 +220,22 @@ def call_precheck(call: Call) -> str | None:
     ``if call.campaign_contact_id: return campaign_precheck(call)``. Nothing to check for a
     one-off launch.
     """
+    if call.campaign_contact_id:
+        from editor.services.dispatch import campaign_precheck  # campaigns build on calls
+
+        return campaign_precheck(call)
     return None
+
+
+def _send_later(call: Call, not_before: datetime) -> None:
+    """Back to ``queued`` until ``not_before``; the claim did not post, so it is not an attempt."""
+    with transaction.atomic():
+        moved = Call.objects.filter(pk=call.pk, status=CallStatus.SENDING, attempt_count=call.attempt_count).update(
+            status=CallStatus.QUEUED, not_before=not_before, message_due_at=not_before, claimed_at=None,
+            attempt_count=F("attempt_count") - 1, updated_at=timezone.now(),
+        )
+        if moved:
+            transaction.on_commit(lambda: enqueue_call(call.pk, eta=not_before))
 
 
 def retry_delay(*, attempt: int, retry_after: float | None) -> float:
@@ -250,6 +273,9 @@ def call_place(*, call_id: int) -> str:
     call = Call.objects.select_related("credential").get(pk=call_id)
 
     reason = call_precheck(call)
+    if isinstance(reason, SendLater):
+        _send_later(call, reason.not_before)
+        return "deferred"
     if reason:
         _finish(call, CallStatus.SKIPPED, error=reason)
         return "skipped"
