@@ -295,7 +295,7 @@ def _read(response: Any, deadline: float, max_bytes: int) -> str:
             sock = getattr(getattr(response, "connection", None), "sock", None)
             if sock is not None:
                 sock.settimeout(remaining)  # the deadline holds for every read, not per read
-            chunk = response.read(min(16384, max_bytes + 1 - size), decode_content=False)
+            chunk = response.read1(min(16384, max_bytes + 1 - size), decode_content=False)
             if not chunk:
                 break
             chunks.append(chunk)

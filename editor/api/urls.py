@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from .calls import CallViewSet, LaunchView
 from .credentials import CredentialViewSet
 from .errors import not_found
+from .simulator import simulator_urls
 from .views import FlowViewSet, TeamViewSet
 
 router = SimpleRouter()
@@ -18,6 +19,7 @@ router.register("calls", CallViewSet, basename="call")
 urlpatterns = [
     *router.urls,
     path("flows/<int:flow_id>/launch/", LaunchView.as_view(), name="flow-launch"),
+    *simulator_urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a 404 in the API's error shape, not Django's HTML page.

@@ -41,6 +41,7 @@ from .pagination import StandardPagination
 from .parsers import LimitedJSONParser
 from .permissions import TeamRolePermission, require_edit_role
 from .querysets import flows_for_api
+from .simulator_schema import PublishedVersionSerializer
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="The request is not valid (field errors under extra.fields)."),
@@ -251,8 +252,11 @@ class FlowViewSet(ApiViewMixin, GenericViewSet):
 
     @extend_schema(
         summary="Publish the draft as a new version",
+        description="Refused (400, extra.diagnostics) while the draft has errors. The flow's tests run first: "
+        "the answer's `tests` has their results; a failing test refuses publishing (400, extra.tests) unless the "
+        "flow's test settings make failures a warning.",
         request=s.PublishSerializer,
-        responses={201: s.VersionSerializer, **errors(400, 403, 404, 409)},
+        responses={201: PublishedVersionSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
@@ -264,7 +268,7 @@ class FlowViewSet(ApiViewMixin, GenericViewSet):
                 if current != data["revision"]:
                     raise StaleRevision(current_revision=current)
             version = flow_publish(flow=flow, user=request.user, note=data["note"])
-        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(PublishedVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="List published versions",

@@ -74,6 +74,7 @@ class HttpResult:
     error: str | None = None
     sent: bool = False
     final_url: str | None = None
+    body: str | None = None  # the start of a real answer, to show
 
     @classmethod
     def from_value(cls, value: Any) -> HttpResult:
@@ -88,11 +89,15 @@ class HttpResult:
                 status=status if type(status) is int else None,
                 error=str(error)[:300] if error else None,
                 sent=value.get("sent") is True,
+                body=str(value["body"])[:1000] if value.get("body") else None,
             )
         raise InputError('An http outcome is "success", "fail" or a recorded answer with an "outcome".')
 
     def as_dict(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "status": self.status, "error": self.error, "sent": self.sent}
+        found = {"outcome": self.outcome, "status": self.status, "error": self.error, "sent": self.sent}
+        if self.body is not None:
+            found["body"] = self.body
+        return found
 
 
 class Event(TypedDict, total=False):

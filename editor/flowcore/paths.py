@@ -3,7 +3,8 @@
 Paths are found by running the flow (the interpreter is the single source of truth) and, at each
 point where it waits, trying every choice: each exact digits key, one "other input" (the ``*``
 branch, or the end of the call when there is no ``*``), and both outcomes of each http step. The
-search is breadth first, so short paths come first. A choice that would enter a step already run
+search is depth first, trying first the branches no path found so far takes, so that a search cut
+short by a bound still covers as many branches as it can. A choice that would enter a step already run
 ``max_visits`` times on the path is skipped (loops are walked a bounded number of times); at most
 ``max_paths`` scenarios are made, within a budget of runs and seconds (``truncated`` says when a
 bound cut the search short). Each path is replayed from the start: no run state is ever copied.
@@ -12,7 +13,6 @@ bound cut the search short). Each path is replayed from the start: no run state 
 from __future__ import annotations
 
 import time
-from collections import deque
 from typing import Any
 
 from .interpret import KEYPAD, InputError, Limits, Program, Run, Waiting
@@ -32,35 +32,30 @@ def other_input(count: int, keys: list[str]) -> str:
     return "#"
 
 
-def _options(run: Run, waiting: Waiting, max_visits: int) -> list[tuple[str, str]]:
-    """(value, description) of each choice at the point where the run waits."""
+def _options(run: Run, waiting: Waiting, max_visits: int) -> list[tuple[str, str, str]]:
+    """(value, description, branch key) of each choice at the point where the run waits."""
     step = run.program.steps[waiting["step"]]
     branches: dict[str, Any] = step["next_step"]
     name = run.program.name(waiting["step"])
-    choices: list[tuple[str, str, Any]] = []
+    choices: list[tuple[str, str, str, Any]] = []
     if waiting["kind"] == "digits":
         count = waiting["count"]
         exact = [key for key in waiting["keys"] if key != "*"]
         for key in exact:
             if 0 < len(key) <= count and set(key) <= KEYPAD:
-                choices.append((key, f"types {key} at {name}", branches[key]))
+                choices.append((key, f"types {key} at {name}", key, branches[key]))
         value = other_input(count, exact)
         if "*" in branches:
-            choices.append((value, f"types {value} (any other input) at {name}", branches["*"]))
+            choices.append((value, f"types {value} (any other input) at {name}", "*", branches["*"]))
         else:
-            choices.append((value, f"types {value} (no branch: the call ends) at {name}", None))
+            choices.append((value, f"types {value} (no branch: the call ends) at {name}", "", None))
     else:
         for outcome in ("success", "fail"):
-            choices.append(
-                (
-                    outcome,
-                    f"the request {'succeeds' if outcome == 'success' else 'fails'} at {name}",
-                    branches.get(outcome),
-                )
-            )
+            words = f"the request {'succeeds' if outcome == 'success' else 'fails'} at {name}"
+            choices.append((outcome, words, outcome, branches.get(outcome)))
     return [
-        (value, words)
-        for value, words, target in choices
+        (value, words, key)
+        for value, words, key, target in choices
         if target is None or run.visits.get(str(target), 0) < max_visits
     ]
 
@@ -89,14 +84,15 @@ def generate(
     limits = limits or Limits(max_steps=500, max_seconds=2.0)
     deadline = time.monotonic() + max_seconds
     budget = 20 * max_paths + 100
-    queue: deque[tuple[list[Choice], list[str]]] = deque([([], [])])
+    stack: list[tuple[list[Choice], list[str]]] = [([], [])]
     found: list[dict[str, Any]] = []
+    covered: set[tuple[str, str]] = set()
     truncated = False
-    while queue:
+    while stack:
         if len(found) >= max_paths or budget <= 0 or time.monotonic() > deadline:
             truncated = True
             break
-        choices, words = queue.popleft()
+        choices, words = stack.pop()
         budget -= 1
         try:
             run = _replay(program, choices, limits)
@@ -104,10 +100,14 @@ def generate(
             continue
         if run.status != "waiting" or run.waiting is None:
             found.append(_scenario(len(found) + 1, run, choices, words))
+            covered.update(run.taken())
             continue
         waiting = run.waiting
-        for value, description in _options(run, waiting, max_visits):
-            queue.append(([*choices, (waiting["kind"], waiting["step"], value)], [*words, description]))
+        options = _options(run, waiting, max_visits)
+        # Branches no path has taken yet first, else in the step's order; the stack pops the last one pushed.
+        options.sort(key=lambda option: (waiting["step"], option[2]) in covered)
+        for value, description, _ in reversed(options):
+            stack.append(([*choices, (waiting["kind"], waiting["step"], value)], [*words, description]))
     return {"scenarios": found, "truncated": truncated}
 
 

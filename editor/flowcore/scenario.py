@@ -51,7 +51,9 @@ def normalise_inputs(raw: Any, *, allow_send: bool = True) -> Inputs:
         raise InputError(f'Inputs have only "digits" and "http", not {", ".join(sorted(map(str, unknown)))}.')
     result = empty_inputs()
     for kind in ("digits", "http"):
-        per_step = raw.get(kind) or {}
+        per_step = raw.get(kind)
+        if per_step is None:
+            continue
         if not isinstance(per_step, Mapping):
             raise InputError(f'Inputs "{kind}" map a step id to a list of values.')
         for sid, values in per_step.items():

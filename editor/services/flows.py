@@ -14,6 +14,7 @@ from editor.flowcore import export_payload, is_valid, parse, validate
 from editor.models import Flow, FlowVersion, Team
 
 from .errors import FlowHasErrors, InvalidDocument, StaleRevision
+from .scenarios import scenarios_follow_renames, scenarios_publish_check
 
 
 def _normalise(payload: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -82,6 +83,8 @@ def flow_update(
     if document is not None:
         doc, diagnostics = _normalise(document)
         changes.update(document=doc, diagnostics=diagnostics, **_counts(diagnostics))
+    # Saved flow tests follow renamed step ids (issue 7); the draft read before this save is the base.
+    before = flow.document if document is not None and flow.revision == base_revision else None
     updated = Flow.objects.filter(pk=flow.pk, revision=base_revision, is_archived=False).update(**changes)
     if updated != 1:
         current = Flow.objects.filter(pk=flow.pk).values_list("revision", flat=True).first()
@@ -90,6 +93,8 @@ def flow_update(
         if field != "revision":
             setattr(flow, field, value)
     flow.revision = base_revision + 1
+    if before is not None:
+        scenarios_follow_renames(flow=flow, before=before, after=changes["document"])
     return flow
 
 
@@ -100,10 +105,13 @@ def flow_publish(*, flow: Flow, user: AbstractBaseUser | None, note: str = "") -
     diagnostics = validate(locked.document)
     if not is_valid(diagnostics):
         raise FlowHasErrors(diagnostics=diagnostics)
+    tests = scenarios_publish_check(flow=locked)  # flow tests (issue 7): refuses, or reports a warning
     last = locked.versions.aggregate(last=Max("number"))["last"] or 0
-    return FlowVersion.objects.create(
+    version = FlowVersion.objects.create(
         flow=locked, number=last + 1, document=locked.document, note=note, created_by=user
     )
+    version.test_results = tests  # type: ignore[attr-defined]
+    return version
 
 
 def flow_restore_version(*, flow: Flow, version: FlowVersion, user: AbstractBaseUser | None, base_revision: int) -> Flow:
