@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from editor import crypto, samespace
 from editor.flowcore import contact_variables_used, is_valid, validate
@@ -257,6 +258,7 @@ def _finish(call: Call, status: str, *, error: str = "", now: datetime | None = 
     )
 
 
+@sensitive_variables("payload")
 def call_place(*, call_id: int) -> str:
     """Claim, re-check, post and record one attempt of a call. Returns what happened (for logs).
 

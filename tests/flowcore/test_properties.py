@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from editor.flowcore import CODES, contact_variables_used, export_payload, parse, render_contact_variables, validate
 from editor.flowcore.blocks import BLOCKS
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ids = st.sampled_from(["0", "1", "2", "3", "a", " b", 0, 1, 2, 3, 7])
 scalars = st.one_of(
@@ -265,7 +265,7 @@ def model(flow: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
     return found
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(graphs())
 def test_it_agrees_with_a_brute_force_model(flow: list[dict[str, Any]]) -> None:
     result = validate(flow)
