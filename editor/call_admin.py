@@ -7,7 +7,9 @@ import json
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters
 
 from editor.models import Call, CallAttempt, Credential
 from editor.samespace import check_base_url, redact
@@ -62,6 +64,10 @@ class CredentialAdmin(admin.ModelAdmin):
     @admin.display(description="Auth token")
     def masked(self, obj: Credential) -> str:
         return obj.masked_token
+
+    @method_decorator(sensitive_post_parameters("auth_token"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change) -> None:
         if not change and obj.created_by_id is None:

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from editor import heartbeat, selectors
@@ -76,6 +77,7 @@ def _owner_teams(user) -> list:
     return [t for t in selectors.teams_for_user(user=user) if _role(user, t.pk) == Role.OWNER]
 
 
+@sensitive_post_parameters("auth_token")
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_list(request: HttpRequest) -> HttpResponse:
@@ -115,6 +117,7 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
     return credential
 
 
+@sensitive_post_parameters("auth_token")
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:

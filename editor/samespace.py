@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -306,6 +307,7 @@ def _classify_error(exc: Exception) -> Outcome:
     )
 
 
+@sensitive_variables("payload", "token")
 def post_call(*, base_url: str, payload: dict[str, Any], idempotency_key: str) -> Outcome:
     """POST one attempt and classify it. ``payload`` holds the real token; it is never logged."""
     problem = check_base_url(base_url)

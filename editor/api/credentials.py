@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -116,6 +118,7 @@ ERRORS = {
         summary="Delete a credential (owners); its calls keep their history", responses={204: None, **ERRORS}
     ),
 )
+@method_decorator(sensitive_post_parameters("auth_token"), name="dispatch")
 class CredentialViewSet(GenericViewSet):
     serializer_class = CredentialSerializer
     parser_classes = [LimitedJSONParser]

@@ -81,7 +81,8 @@ def test_it_keeps_the_token_when_a_patch_leaves_it_out_and_replaces_it_when_give
     credential.refresh_from_db()
     assert credential.name == "Renamed" and credential.reveal_token() == TOKEN
     Credential.objects.filter(pk=credential.pk).update(rejected_at="2026-01-01T00:00:00Z")
-    assert client.patch(f"/api/credentials/{credential.pk}/", {"auth_token": "new-token"}, format="json").status_code == 200
+    replaced = client.patch(f"/api/credentials/{credential.pk}/", {"auth_token": "new-token"}, format="json")
+    assert replaced.status_code == 200
     credential.refresh_from_db()
     assert credential.reveal_token() == "new-token" and credential.rejected_at is None
 
