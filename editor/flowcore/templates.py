@@ -37,11 +37,6 @@ REFERENCE_FIELDS = frozenset({"id", "next_step"})
 _Container = dict[Any, Any] | list[Any]
 
 
-def runtime_variables(text: str) -> list[str]:
-    """Names of the run-time variables used in ``text``, in order, with repeats."""
-    return RUNTIME_RE.findall(text) if "{{" in text else []
-
-
 def contact_fields(text: str) -> list[str]:
     """Names x of the ``{{contact.x}}`` used in ``text``, in order, with repeats."""
     return CONTACT_RE.findall(text) if "{{" in text else []
@@ -90,18 +85,6 @@ def iter_strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
         children = [((where, str(key)), child) for key, child in pairs]
         children.reverse()  # so that the stack yields them in document order
         stack.extend(children)
-
-
-def step_strings(step: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """Every string of a step that may hold placeholders, with its dotted field path."""
-    for key, value in step.items():
-        if key in REFERENCE_FIELDS:
-            continue
-        if isinstance(value, str):
-            yield str(key), value
-        elif isinstance(value, dict | list):
-            for path, text in iter_strings(value, str(key)):
-                yield path_text(path), text
 
 
 def transform_strings(value: Any, change: Callable[[str], str] | None = None) -> Any:

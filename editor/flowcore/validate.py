@@ -320,7 +320,3 @@ class _Validation:
 
 def _phrase(shape: NextStepSpec | None, key: Any, branches: dict[Any, Any]) -> str:
     return shape.phrase(str(key), branches) if shape is not None else f'on "{key}"'
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
