@@ -23,5 +23,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a 404 in the API's error shape, not Django's HTML page.
-    re_path(r"^.*$", not_found, name="api-not-found"),
+    re_path(r"^", not_found, name="api-not-found"),
 ]

@@ -174,3 +174,8 @@ def test_it_shapes_field_errors_of_several_fields(api_as, flow):
     body = assert_error_shape(response, 400)
     assert set(body["extra"]["fields"]) == {"revision", "name"}
     assert body["message"] == "2 fields need attention: revision, name."
+
+
+def test_it_answers_any_unknown_api_path_in_the_shape(api_as):
+    for path in ("/api/flows/1%0A2/", "/api/x%0Ay/", "/api/%E2%9C%93/"):
+        assert_error_shape(api_as("owner").patch(path, {}, format="json"), 404)
