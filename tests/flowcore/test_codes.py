@@ -152,6 +152,7 @@ def test_it_reports_missing_fields_of_the_call_step() -> None:
         (connect("1", "9", number="+1234567890123456"), "number"),
         (connect("1", "9", number=14155550100), "number"),
         (connect("1", "9", number="tel:{{contact.number}}"), "number"),
+        (connect("1", "9", number="١٢٣٤"), "number"),  # digits, but not 0-9
     ],
 )
 def test_it_reports_invalid_value(step: dict[str, Any], field: str) -> None:

@@ -276,3 +276,19 @@ def test_it_agrees_with_a_brute_force_model(flow: list[dict[str, Any]]) -> None:
     assert len([d for d in result if d["code"] == "infinite_loop"]) == len(
         {d["step"] for d in result if d["code"] == "infinite_loop"}
     )
+
+
+candidate_strings = st.one_of(
+    st.text(alphabet="+0123456789{}. xcontacthps:/?#@a-", max_size=24),
+    st.text(max_size=12),
+    st.sampled_from(["https://a.b/{{x}}", "http://{{contact.host}}/x", "+1{{contact.n}}", "GET", "get", " "]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(candidate_strings)
+def test_it_only_takes_the_quick_path_for_values_the_full_check_accepts(value: str) -> None:
+    for spec in BLOCKS.values():
+        for field in spec.fields:
+            if field.accept is not None and field.accept(value):
+                assert field.check(value) is None, (spec.type, field.name, value)
