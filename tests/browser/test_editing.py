@@ -82,7 +82,7 @@ def test_it_undoes_redoes_copies_and_renames(owner_page, live_server, make_flow,
     page.keyboard.press("Control+z")
     expect(node(page, new_id).locator(".fs-node-start")).to_have_count(0)
     expect(page.get_by_role("button", name="Make this the start")).to_be_visible()
-    page.locator(".react-flow__controls-fitview").click()
+    page.get_by_role("button", name="Fit the whole flow").click()
     expect(node(page, "0").locator(".fs-node-start")).to_be_visible()
 
     # Save, then lose the connection and the tab: the local copy comes back on return.

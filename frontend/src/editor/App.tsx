@@ -9,11 +9,14 @@ import { ConflictDialog, ImportDialog, PublishDialog, ShortcutsDialog, VersionsD
 import { addStep, cloneSteps, connect, makeStart, moveSteps, outputsTargetFree, removeSteps, selectionClip } from "./doc";
 import { GraphCache, groupProblems, parseEdgeId, type Measured } from "./graph";
 import { StepInspector, type FocusRequest } from "./Inspector";
-import { initialViewport } from "./viewport";
+import {
+  boundsOf, contains, expectedCanvasSize, fitRect, grow, initialViewport, viewRect, windowedIds, BIG_FLOW, type Rect,
+} from "./viewport";
 import { layoutDocument, ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import { normalise, type Normalised } from "./normalise";
 import { FlowPanel, GroupPanel, Palette, ProblemsPanel } from "./Panels";
 import { useDraft, type DraftStore } from "./store";
+import { publishTestsNote, Simulator } from "./Simulator";
 import { Toolbar } from "./Toolbar";
 import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument } from "./types";
 import { useKeyboard } from "./useKeyboard";
@@ -109,18 +112,48 @@ export function App({ boot }: { boot: Boot }) {
     });
   }, []);
 
+  const canvasSize = useCallback(() => {
+    const el = document.querySelector<HTMLElement>(".fs-canvas");
+    return el && el.clientWidth > 0 ? { width: el.clientWidth, height: el.clientHeight } : expectedCanvasSize();
+  }, []);
+
+  // Big flows: React Flow holds the steps in and around the view (see viewport.ts).
+  const [viewport] = useState<Viewport>(() => {
+    const size = expectedCanvasSize();
+    return initialViewport(doc, size.width, size.height);
+  });
+  const [win, setWin] = useState<Rect | null>(() => {
+    const size = expectedCanvasSize();
+    return grow(viewRect(viewport, size.width, size.height), 1);
+  });
+  const onMove = useCallback((vp: Viewport) => {
+    const size = canvasSize();
+    const view = viewRect(vp, size.width, size.height);
+    setWin((w) => (w && contains(w, grow(view, 0.25)) ? w : grow(view, 1)));
+  }, [store, canvasSize]);
+  const only = useMemo(() => windowedIds(doc, measured, win, selection.nodes), [doc, measured, win, selection.nodes]);
+
+  const fitAll = useCallback((duration = 0) => {
+    const bounds = boundsOf(store.get().doc, measured);
+    if (!bounds) return;
+    const size = canvasSize();
+    const vp = fitRect(bounds, size.width, size.height);
+    rf.setViewport(vp, { duration });
+    onMove(vp);
+  }, [store, measured, canvasSize, rf, onMove]);
+
   // Fit the view now, and once more when the checker answers: its list below the canvas
   // may grow and shrink the canvas.
   const pendingFit = useRef(false);
   const fitSoon = useCallback(() => {
     pendingFit.current = true;
-    requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
-  }, [rf]);
+    requestAnimationFrame(() => fitAll());
+  }, [fitAll]);
   useEffect(() => {
     if (validation.checking || !pendingFit.current) return;
     pendingFit.current = false;
-    requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
-  }, [validation.checking, rf]);
+    requestAnimationFrame(() => fitAll(200));
+  }, [validation.checking, fitAll]);
 
   const select = useCallback((ids: string[]) => setSelection({ nodes: new Set(ids), edges: new Set() }), []);
 
@@ -294,7 +327,8 @@ export function App({ boot }: { boot: Boot }) {
       const version = await api.publish(note);
       setLatestVersion(version.number);
       setDialog(null);
-      setNotice({ kind: "success", text: `Published version ${version.number}. Calls can use it now.` });
+      const tests = publishTestsNote(version);
+      setNotice({ kind: tests.warning ? "warning" : "success", text: `Published version ${version.number}. Calls can use it now.${tests.text}` });
     } catch (err) {
       const extra = (err as { extra?: { diagnostics?: Diagnostic[] } }).extra;
       if (extra?.diagnostics) {
@@ -354,17 +388,17 @@ export function App({ boot }: { boot: Boot }) {
     return () => window.clearTimeout(t);
   }, [notice]);
 
-  const [viewport] = useState<Viewport>(() => initialViewport(doc));
   const onInit = useCallback(() => {
     // Small flows are fitted to the canvas as it really is; big ones keep the working zoom on the start.
     const steps = store.get().doc.steps.length;
-    if (steps > 0 && steps <= 150 && !boot.needsLayout) rf.fitView({ padding: 0.2, maxZoom: 1 });
+    if (steps > 0 && steps <= BIG_FLOW && !boot.needsLayout) fitAll();
     requestAnimationFrame(() => requestAnimationFrame(() => {
       const w = window as unknown as { __flowEditor?: object };
-      w.__flowEditor = { ready: true, readyAt: performance.now() };
+      const start = performance.getEntriesByName("flow-editor-start")[0]?.startTime ?? 0;
+      w.__flowEditor = { ready: true, readyAt: performance.now(), scriptStart: start };
       document.getElementById("flow-editor")?.setAttribute("data-ready", "true");
     }));
-  }, [rf, store, boot.needsLayout]);
+  }, [store, boot.needsLayout, fitAll]);
 
   const selectedIds = [...selection.nodes];
   const single = selectedIds.length === 1 ? doc.steps.findIndex((s) => s.id === selectedIds[0]) : -1;
@@ -398,7 +432,7 @@ export function App({ boot }: { boot: Boot }) {
           <Canvas
             doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
             measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
-            onAddBlock={addBlock} onInit={onInit}
+            onAddBlock={addBlock} onInit={onInit} only={only} onMove={onMove} onFit={() => fitAll(200)}
           >
             {notice && (
               <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
@@ -413,6 +447,7 @@ export function App({ boot }: { boot: Boot }) {
             )}
           </Canvas>
           <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
+          <Simulator apiBase={config.apiBase} flowId={config.flowId} doc={doc} canEdit={!readOnly} />
         </div>
         <aside className="fs-inspector" aria-label="Details">
           {single >= 0 ? (

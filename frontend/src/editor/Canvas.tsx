@@ -2,8 +2,8 @@
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -15,6 +15,7 @@ import {
 import { useCallback, useMemo, useRef, type DragEvent, type ReactNode } from "react";
 import { connect, moveSteps } from "./doc";
 import { parseEdgeId, type GraphCache, type Measured, type StepNodeType } from "./graph";
+import { Overview } from "./Overview";
 import { nodeTypes } from "./StepNode";
 import type { DraftStore } from "./store";
 import type { Diagnostic, FlowDocument } from "./types";
@@ -39,21 +40,12 @@ interface Props {
   defaultViewport: Viewport;
   onAddBlock: (type: string, at: { x: number; y: number }) => void;
   onInit: () => void;
+  /** Big flows: the steps React Flow holds (viewport.ts); null for all of them. */
+  only: Set<string> | null;
+  onMove: (viewport: Viewport) => void;
+  onFit: () => void;
   /** Overlays drawn over the canvas (notices). */
   children?: ReactNode;
-}
-
-const MINIMAP_COLORS: Record<string, string> = {
-  call: "#4f46e5",
-  play: "#0891b2",
-  digits: "#d97706",
-  http: "#7c3aed",
-  connect: "#059669",
-};
-
-function minimapColor(node: StepNodeType): string {
-  if (node.data.problems.some((p) => p.severity === "error")) return "#dc2626";
-  return MINIMAP_COLORS[node.data.step.type] ?? "#6b7280";
 }
 
 export function Canvas(props: Props) {
@@ -62,10 +54,12 @@ export function Canvas(props: Props) {
   const wrapper = useRef<HTMLDivElement>(null);
 
   const nodes = useMemo(
-    () => cache.nodes(doc, problems, selection.nodes, measured, !readOnly),
-    [cache, doc, problems, selection.nodes, measured, readOnly],
+    () => cache.nodes(doc, problems, selection.nodes, measured, !readOnly, props.only),
+    [cache, doc, problems, selection.nodes, measured, readOnly, props.only],
   );
-  const edges = useMemo(() => cache.edges(doc, selection.edges), [cache, doc, selection.edges]);
+  const edges = useMemo(() => cache.edges(doc, selection.edges, props.only), [cache, doc, selection.edges, props.only]);
+  const { onMove } = props;
+  const moved = useCallback((_: unknown, viewport: Viewport) => onMove(viewport), [onMove]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepNodeType>[]) => {
@@ -166,6 +160,7 @@ export function Canvas(props: Props) {
         onSelectionDragStop={endGesture}
         onPaneClick={clearSelection}
         onInit={props.onInit}
+        onMove={moved}
         defaultViewport={props.defaultViewport}
         minZoom={0.1}
         maxZoom={2}
@@ -181,8 +176,14 @@ export function Canvas(props: Props) {
         aria-label="Flow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd0dc" />
-        <MiniMap<StepNodeType> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="fs-minimap" ariaLabel="Overview of the flow" />
-        <Controls showInteractive={false} position="bottom-left" aria-label="Zoom and fit" />
+        <Overview doc={doc} sizes={measured} problems={problems} />
+        <Controls showInteractive={false} showFitView={false} position="bottom-left" aria-label="Zoom and fit">
+          <ControlButton onClick={props.onFit} title="Fit the whole flow" aria-label="Fit the whole flow" className="fs-fit">
+            <svg viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.8" />
+            </svg>
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {props.children}
     </div>

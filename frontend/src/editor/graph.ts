@@ -66,10 +66,13 @@ export class GraphCache {
     selected: Set<string>,
     measured: Measured,
     draggable: boolean,
+    only: Set<string> | null,
   ): StepNodeType[] {
     const next = new Map<string, NodeEntry>();
-    const nodes = doc.steps.map((step, index) => {
+    const nodes: StepNodeType[] = [];
+    doc.steps.forEach((step, index) => {
       const id = step.id;
+      if (only && !only.has(id)) return;
       const entry: Omit<NodeEntry, "node"> = {
         step,
         layout: doc.layout[id],
@@ -91,7 +94,8 @@ export class GraphCache {
         old.draggable === entry.draggable
       ) {
         next.set(id, old);
-        return old.node;
+        nodes.push(old.node);
+        return;
       }
       const dataChanged =
         !old || old.step !== entry.step || old.problems !== entry.problems || old.isStart !== entry.isStart ||
@@ -117,17 +121,18 @@ export class GraphCache {
         ...(entry.measured ? { measured: entry.measured } : {}),
       };
       next.set(id, { ...entry, node });
-      return node;
+      nodes.push(node);
     });
     this.nodeEntries = next;
     return nodes;
   }
 
-  edges(doc: FlowDocument, selected: Set<string>): Edge[] {
-    const ids = new Set(doc.steps.map((s) => s.id));
+  edges(doc: FlowDocument, selected: Set<string>, only: Set<string> | null): Edge[] {
+    const ids = only ?? new Set(doc.steps.map((s) => s.id));
     const next = new Map<string, EdgeEntry>();
     const edges: Edge[] = [];
     for (const step of doc.steps) {
+      if (!ids.has(step.id)) continue;
       const branching = isBranching(step);
       for (const out of outputsOf(step, doc.layout[step.id])) {
         const target = targetOf(step, out.key);

@@ -1,32 +1,119 @@
-// Where the canvas looks when the page opens. Small flows are fitted; big ones open at a
-// working zoom on the start, so only the steps on screen are drawn (onlyRenderVisibleElements).
+// What the canvas looks at, and which steps it hands to React Flow.
+//
+// React Flow draws every node once to measure it, even with onlyRenderVisibleElements, so a
+// 1,000-step flow would build 1,000 nodes before the first useful frame. Big flows are therefore
+// windowed here: React Flow only gets the steps in and around the view (plus the selection and the
+// ends of any connection crossing it); more come in as the view moves. The overview map and
+// "fit" work from the whole document, not from React Flow's nodes.
 import type { Viewport } from "@xyflow/react";
+import { linksOf } from "./doc";
 import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import type { FlowDocument } from "./types";
 
-const BIG_FLOW = 150;
-const SIDE_PANELS = 220 + 340;
-const CHROME_HEIGHT = 56 + 52 + 44;
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
-export function initialViewport(doc: FlowDocument): Viewport {
-  const width = Math.max(320, window.innerWidth - SIDE_PANELS);
-  const height = Math.max(240, window.innerHeight - CHROME_HEIGHT);
-  const places = doc.steps.map((s) => doc.layout[s.id]).filter(Boolean);
-  if (!places.length) return { x: width / 2 - NODE_WIDTH / 2, y: 80, zoom: 1 };
-  if (places.length > BIG_FLOW) {
-    const start = places[0];
-    const zoom = 0.75;
-    return { x: width / 2 - (start.x + NODE_WIDTH / 2) * zoom, y: 40 - start.y * zoom, zoom };
+export type Sizes = Map<string, { width: number; height: number }>;
+
+/** Above this many steps React Flow gets a window of the flow, not all of it. */
+export const WINDOW_THRESHOLD = 200;
+/** Big flows open at a working zoom on the start, not zoomed out to fit everything. */
+export const BIG_FLOW = 50;
+const WORKING_ZOOM = 0.75;
+
+function sizeOf(sizes: Sizes, id: string) {
+  return sizes.get(id) ?? { width: NODE_WIDTH, height: ESTIMATED_HEIGHT };
+}
+
+/** The part of the flow (in flow coordinates) that a viewport shows on a canvas of this size. */
+export function viewRect(vp: Viewport, width: number, height: number): Rect {
+  return { x: -vp.x / vp.zoom, y: -vp.y / vp.zoom, width: width / vp.zoom, height: height / vp.zoom };
+}
+
+export function grow(r: Rect, factor: number): Rect {
+  const dx = r.width * factor;
+  const dy = r.height * factor;
+  return { x: r.x - dx, y: r.y - dy, width: r.width + 2 * dx, height: r.height + 2 * dy };
+}
+
+export function contains(outer: Rect, inner: Rect): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
+}
+
+/** The steps React Flow should hold for this window, or null for "all of them" (small flows). */
+export function windowedIds(doc: FlowDocument, sizes: Sizes, win: Rect | null, keep: Set<string>): Set<string> | null {
+  if (!win || doc.steps.length <= WINDOW_THRESHOLD) return null;
+  const ids = new Set<string>(keep);
+  const rectOf = (id: string): Rect | null => {
+    const place = doc.layout[id];
+    return place ? { x: place.x, y: place.y, ...sizeOf(sizes, id) } : null;
+  };
+  for (const step of doc.steps) {
+    const r = rectOf(step.id);
+    if (!r || overlaps(r, win)) ids.add(step.id);
   }
-  const minX = Math.min(...places.map((p) => p.x));
-  const minY = Math.min(...places.map((p) => p.y));
-  const maxX = Math.max(...places.map((p) => p.x + NODE_WIDTH));
-  const maxY = Math.max(...places.map((p) => p.y + ESTIMATED_HEIGHT));
-  const pad = 60;
-  const zoom = Math.max(0.2, Math.min(1, (width - pad * 2) / (maxX - minX), (height - pad * 2) / (maxY - minY)));
+  // A connection that crosses the window needs both of its steps, wherever they are.
+  for (const link of linksOf(doc)) {
+    if (ids.has(link.source) && ids.has(link.target)) continue;
+    const a = doc.layout[link.source];
+    const b = doc.layout[link.target];
+    if (!a || !b) continue;
+    const box = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x) + NODE_WIDTH, height: Math.abs(a.y - b.y) + ESTIMATED_HEIGHT };
+    if (overlaps(box, win)) {
+      ids.add(link.source);
+      ids.add(link.target);
+    }
+  }
+  return ids;
+}
+
+export function boundsOf(doc: FlowDocument, sizes: Sizes): Rect | null {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const step of doc.steps) {
+    const place = doc.layout[step.id];
+    if (!place) continue;
+    const size = sizeOf(sizes, step.id);
+    minX = Math.min(minX, place.x);
+    minY = Math.min(minY, place.y);
+    maxX = Math.max(maxX, place.x + size.width);
+    maxY = Math.max(maxY, place.y + size.height);
+  }
+  return minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+}
+
+/** The viewport that shows all of `bounds` on a canvas of this size (never zoomed in past 1). */
+export function fitRect(bounds: Rect, width: number, height: number, padding = 0.12): Viewport {
+  const zoom = Math.max(0.1, Math.min(1, (width * (1 - 2 * padding)) / bounds.width, (height * (1 - 2 * padding)) / bounds.height));
   return {
-    x: (width - (maxX - minX) * zoom) / 2 - minX * zoom,
-    y: Math.max(pad / 2, (height - (maxY - minY) * zoom) / 2) - minY * zoom,
+    x: width / 2 - (bounds.x + bounds.width / 2) * zoom,
+    y: height / 2 - (bounds.y + bounds.height / 2) * zoom,
     zoom,
   };
+}
+
+/** Where the canvas looks when the page opens. */
+export function initialViewport(doc: FlowDocument, width: number, height: number): Viewport {
+  const bounds = boundsOf(doc, new Map());
+  if (!bounds) return { x: width / 2 - NODE_WIDTH / 2, y: 80, zoom: 1 };
+  if (doc.steps.length > BIG_FLOW) {
+    const start = doc.layout[doc.steps[0].id] ?? { x: bounds.x, y: bounds.y };
+    return { x: width / 2 - (start.x + NODE_WIDTH / 2) * WORKING_ZOOM, y: 50 - start.y * WORKING_ZOOM, zoom: WORKING_ZOOM };
+  }
+  return fitRect(bounds, width, height);
+}
+
+/** The canvas size before it is on screen: the window minus the panels around it. */
+export function expectedCanvasSize(): { width: number; height: number } {
+  return { width: Math.max(320, window.innerWidth - 220 - 340), height: Math.max(240, window.innerHeight - 56 - 52 - 44) };
 }

@@ -1,0 +1,185 @@
+"""Benchmark of the canvas editor: how long a big flow takes to open, compared with a small one.
+
+Run:  .venv/bin/python bench/editor.py [--repeat N]      (needs `make frontend` and /usr/bin/chromium)
+
+It starts its own server (a throwaway SQLite database in a temporary folder, the real settings with
+DEBUG=1), creates flows of 5, 100, 300 and 1,000 steps (laid out, as saved flows are) and opens each
+in headless Chromium N times, in turns. For each size it prints:
+
+* ready: time from navigation start to the first interactive render (the editor's ready mark: React
+  Flow initialised and a frame painted with the visible steps, handles measured), median of N;
+* ratio: ready(size) / ready(5 steps) in the same run (the figure that means something anywhere);
+* pan fps: frames the page painted per second while the canvas was dragged for a second
+  (onlyRenderVisibleElements keeps this near the display rate; headless Chromium paints at 60).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = (5, 100, 300, 1_000)
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def make_document(size: int) -> dict:
+    """A valid flow: a chain of play, digits menus, http branches; laid out on a grid."""
+    steps: list[dict] = [{"id": "0", "type": "call", "number": "{{contact.number}}", "caller_id": "+14155550100"}]
+    kinds = ("play", "digits", "http", "play")
+    for i in range(1, size):
+        kind = kinds[i % len(kinds)] if i < size - 1 else "connect"
+        step: dict = {"id": str(i), "type": kind}
+        if kind == "play":
+            step["text"] = f"Message number {i}: thanks for staying on the line, {{{{contact.name}}}}."
+        elif kind == "digits":
+            step.update(count=1, variable=f"choice_{i}")
+        elif kind == "http":
+            step.update(url=f"https://example.com/api/step/{i}", method="POST")
+        else:
+            step.update(number="+14155550123", caller_id="+14155550100")
+        steps.append(step)
+    for i, step in enumerate(steps[:-1]):
+        nxt = str(i + 1)
+        if step["type"] == "digits":
+            step["next_step"] = {"*": nxt, "1": str(min(i + 2, size - 1))}
+        elif step["type"] == "http":
+            step["next_step"] = {"success": nxt, "fail": str(size - 1)}
+        else:
+            step["next_step"] = nxt
+    layout = {s["id"]: {"x": (i % 4) * 320, "y": (i // 4) * 200} for i, s in enumerate(steps)}
+    return {"steps": steps, "layout": layout, "settings": {"record": False}}
+
+
+def start_server(folder: Path):
+    os.environ.update(
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        VAR_DIR=str(folder),
+        DJANGO_SETTINGS_MODULE="flowstudio.settings",
+        DJANGO_ALLOW_ASYNC_UNSAFE="true",
+    )
+    import django
+
+    django.setup()
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.management import call_command
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    call_command("migrate", verbosity=0)
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def setup_data() -> tuple[str, dict[int, int]]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from editor.models import Membership, Team
+    from editor.services.flows import flow_create
+
+    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    team = Team.objects.create(name="Bench", slug="bench")
+    Membership.objects.create(team=team, user=user, role="owner")
+    flows = {
+        size: flow_create(team=team, user=user, name=f"{size} steps", document=make_document(size)).pk
+        for size in SIZES
+    }
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, flows
+
+
+def open_flow(page, url: str) -> float:
+    page.goto(url)
+    page.wait_for_function("window.__flowEditor && window.__flowEditor.ready", timeout=120_000)
+    return page.evaluate("window.__flowEditor.readyAt")
+
+
+def pan_fps(page) -> float:
+    box = page.locator(".react-flow__pane").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.evaluate(
+        "() => { window.__frames = 0; window.__counting = true;"
+        " const tick = () => { window.__frames++; if (window.__counting) requestAnimationFrame(tick); };"
+        " requestAnimationFrame(tick); }"
+    )
+    started = time.perf_counter()
+    page.mouse.move(x, y)
+    page.mouse.down()
+    step = 0
+    while time.perf_counter() - started < 1.0:
+        step += 1
+        page.mouse.move(x - (step % 60) * 6, y - (step % 60) * 4)
+    page.mouse.up()
+    elapsed = time.perf_counter() - started
+    frames = page.evaluate("() => { window.__counting = false; return window.__frames; }")
+    return frames / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if not (ROOT / "static" / "editor" / "editor.js").exists():
+        sys.exit("Build the editor first: make frontend")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server, base = start_server(Path(tmp))
+        cookie, flows = setup_data()
+        ready: dict[int, list[float]] = {size: [] for size in SIZES}
+        fps: dict[int, float] = {}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            context = browser.new_context(viewport={"width": 1440, "height": 900})
+            context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
+            page = context.new_page()
+            open_flow(page, f"{base}/flows/{flows[5]}/edit")  # warm the server and the caches
+            for _ in range(args.repeat):
+                for size in SIZES:
+                    ready[size].append(open_flow(page, f"{base}/flows/{flows[size]}/edit"))
+            for size in SIZES:
+                open_flow(page, f"{base}/flows/{flows[size]}/edit")
+                fps[size] = pan_fps(page)
+            browser.close()
+        server.shutdown()
+
+    best5, median5 = min(ready[5]), statistics.median(ready[5])
+    print(f"Editor: time to first interactive render, {args.repeat} runs each (headless Chromium)")
+    header = f"{'best ms':>8}  {'ratio (best)':>12}  {'median ms':>9}  {'ratio (median)':>14}"
+    print(f"{'steps':>6}  {header}  {'pan fps':>7}")
+    for size in SIZES:
+        best, median = min(ready[size]), statistics.median(ready[size])
+        ratios = f"{best:>8.0f}  {best / best5:>12.2f}  {median:>9.0f}  {median / median5:>14.2f}"
+        print(f"{size:>6}  {ratios}  {fps[size]:>7.0f}")
+
+
+if __name__ == "__main__":
+    main()

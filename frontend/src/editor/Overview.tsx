@@ -1,0 +1,99 @@
+// The overview map (minimap) of the whole flow. React Flow's own minimap only knows the nodes
+// it holds, and big flows are windowed (viewport.ts), so this one draws from the document:
+// one SVG path per colour, however many steps there are. Click or drag in it to move the view.
+import { Panel, useReactFlow, useStore } from "@xyflow/react";
+import { memo, useMemo, useRef, type PointerEvent } from "react";
+import { boundsOf, viewRect, type Sizes } from "./viewport";
+import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
+import type { Diagnostic, FlowDocument } from "./types";
+
+const COLORS: Record<string, string> = {
+  call: "#4f46e5",
+  play: "#0891b2",
+  digits: "#d97706",
+  http: "#7c3aed",
+  connect: "#059669",
+  error: "#dc2626",
+  other: "#9ca3af",
+};
+const WIDTH = 200;
+const HEIGHT = 140;
+
+interface Props {
+  doc: FlowDocument;
+  sizes: Sizes;
+  problems: Map<string, Diagnostic[]>;
+}
+
+function OverviewMap({ doc, sizes, problems }: Props) {
+  const rf = useReactFlow();
+  const [tx, ty, zoom] = useStore((s) => s.transform);
+  const paneWidth = useStore((s) => s.width);
+  const paneHeight = useStore((s) => s.height);
+  const svg = useRef<SVGSVGElement>(null);
+
+  const bounds = useMemo(() => boundsOf(doc, sizes), [doc, sizes]);
+  const paths = useMemo(() => {
+    const byColor = new Map<string, string[]>();
+    for (const step of doc.steps) {
+      const place = doc.layout[step.id];
+      if (!place) continue;
+      const size = sizes.get(step.id) ?? { width: NODE_WIDTH, height: ESTIMATED_HEIGHT };
+      const bad = problems.get(step.id)?.some((p) => p.severity === "error");
+      const color = bad ? COLORS.error : COLORS[step.type] ?? COLORS.other;
+      const list = byColor.get(color) ?? [];
+      list.push(`M${place.x} ${place.y}h${size.width}v${size.height}h${-size.width}z`);
+      byColor.set(color, list);
+    }
+    return [...byColor].map(([color, parts]) => ({ color, d: parts.join("") }));
+  }, [doc, sizes, problems]);
+
+  const view = viewRect({ x: tx, y: ty, zoom }, paneWidth, paneHeight);
+  const box = bounds
+    ? {
+        x: Math.min(bounds.x, view.x),
+        y: Math.min(bounds.y, view.y),
+        width: Math.max(bounds.x + bounds.width, view.x + view.width) - Math.min(bounds.x, view.x),
+        height: Math.max(bounds.y + bounds.height, view.y + view.height) - Math.min(bounds.y, view.y),
+      }
+    : view;
+  const pad = Math.max(box.width, box.height) * 0.05;
+  const vb = { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad, height: box.height + 2 * pad };
+
+  const moveTo = (event: PointerEvent<SVGSVGElement>) => {
+    const matrix = svg.current?.getScreenCTM();
+    if (!matrix) return;
+    const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+    rf.setCenter(point.x, point.y, { zoom: rf.getZoom() });
+  };
+
+  return (
+    <Panel position="bottom-right" className="fs-overview">
+      <svg
+        ref={svg}
+        width={WIDTH}
+        height={HEIGHT}
+        viewBox={`${vb.x} ${vb.y} ${vb.width} ${vb.height}`}
+        role="img"
+        aria-label="Overview of the flow: click to move there"
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          moveTo(e);
+        }}
+        onPointerMove={(e) => e.buttons === 1 && moveTo(e)}
+      >
+        {paths.map((p) => (
+          <path key={p.color} d={p.d} fill={p.color} />
+        ))}
+        <path
+          className="fs-overview-mask"
+          fillRule="evenodd"
+          d={`M${vb.x} ${vb.y}h${vb.width}v${vb.height}h${-vb.width}z M${view.x} ${view.y}h${view.width}v${view.height}h${-view.width}z`}
+        />
+        <rect className="fs-overview-view" x={view.x} y={view.y} width={view.width} height={view.height} vectorEffect="non-scaling-stroke" />
+      </svg>
+    </Panel>
+  );
+}
+
+export const Overview = memo(OverviewMap);
