@@ -47,9 +47,11 @@ class ScenariosFailed(ServiceError):
     def __init__(self, *, report: dict[str, Any]) -> None:
         failed = report["failed"]
         verb = "fails" if failed == 1 else "fail"
+        first = next(result for result in report["results"] if not result["passed"])
         super().__init__(
-            f"{failed} of {report['total']} flow tests {verb}, so this flow is not published. Fix the flow or the "
-            "tests, or let failures be a warning in the flow's test settings.",
+            f"{failed} of {report['total']} flow tests {verb}, so this flow is not published. "
+            f"“{first['name']}”: {first['difference']} Fix the flow or the tests, or let failures be a warning "
+            "in the flow's test settings.",
             extra={"tests": report},
         )
 

@@ -144,9 +144,9 @@ def test_it_shows_what_a_failing_test_differs_in_and_stops_publishing(owner_page
     expect(node(page, "5")).to_have_css("outline-color", BLUE)
     shot(page, "sim-07-failing-test-replayed")
 
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     dialog = page.get_by_test_id("publish-dialog")
-    dialog.get_by_role("button", name="Publish").click()
+    dialog.get_by_role("button", name="Publish", exact=True).click()
     expect(dialog).to_contain_text("1 of 1 flow tests fails")
     expect(dialog).to_contain_text("Agent")
     shot(page, "sim-08-publish-refused")

@@ -32,6 +32,10 @@ const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const ICONS: Record<SimEvent["kind"], string> = { call: "☎", play: "♪", digits: "#", http: "⇄", connect: "↪", end: "■" };
 const canSpeak = typeof window !== "undefined" && "speechSynthesis" in window;
 
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function say(text: string) {
   if (!canSpeak) return;
   window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
@@ -165,8 +169,10 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
       style.id = "fs-sim-style";
       document.head.appendChild(style);
     }
-    style.textContent = open ? canvasStyle(sim && { path: sim.path, edges: sim.edges, current }, untaken) : "";
-  }, [open, sim, current, untaken]);
+    // The run on the Simulator tab, the coverage on the Tests tab: one picture at a time.
+    const run = tab === "run" && sim ? { path: sim.path, edges: sim.edges, current } : null;
+    style.textContent = open ? canvasStyle(run, tab === "tests" ? untaken : null) : "";
+  }, [open, tab, sim, current, untaken]);
   useEffect(() => () => document.getElementById("fs-sim-style")?.remove(), []);
 
   const onKeypad = (e: KeyboardEvent) => {
@@ -233,7 +239,11 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
                     </button>
                     <span className="fs-sim-text">
                       {e.say ? <q className="fs-sim-say">{e.say}</q> : e.message}
-                      {e.say && <button type="button" className="fs-sim-speak" aria-label="Listen" onClick={() => say(e.say!)} hidden={!canSpeak}>🔊</button>}
+                      {e.say && canSpeak && (
+                        <button type="button" className="fs-sim-speak" aria-label="Listen" title="Listen" onClick={() => say(e.say!)}>
+                          <SpeakerIcon />
+                        </button>
+                      )}
                       {e.response?.body && <code className="fs-sim-body-text">{e.response.body.slice(0, 160)}</code>}
                       {e.unset?.length ? <span className="fs-sim-unset"> Not set yet: {e.unset.join(", ")}.</span> : null}
                     </span>
@@ -244,10 +254,12 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
               {waiting?.kind === "digits" && (
                 <div className="fs-sim-wait" data-testid="sim-keypad" tabIndex={0} onKeyDown={onKeypad}>
                   <div className="fs-sim-wait-title">
-                    {stepName(waiting.step)} waits for up to {waiting.count} key{waiting.count === 1 ? "" : "s"}
-                    {waiting.keys?.length ? <span className="text-muted"> · branches {waiting.keys.join(" ")}</span> : null}
+                    {capital(stepName(waiting.step))} waits for up to {waiting.count} key{waiting.count === 1 ? "" : "s"}
+                    {waiting.keys?.length ? (
+                      <span className="text-muted fw-normal"> · branches: {waiting.keys.map((k) => (k === "*" ? "any other" : k)).join(", ")}</span>
+                    ) : null}
                   </div>
-                  <div className="fs-sim-typed" aria-live="polite">{typed || <span className="text-muted">press keys…</span>}</div>
+                  <div className="fs-sim-typed" aria-live="polite">{typed || <span className="fs-sim-typed-hint">press keys…</span>}</div>
                   <div className="fs-sim-keypad">
                     {KEYS.map((k) => (
                       <button key={k} type="button" className="btn btn-light fs-sim-key" disabled={busy} onClick={() => setTyped((t) => t + k)} data-key={k}>
@@ -268,7 +280,7 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
 
               {waiting?.kind === "http" && (
                 <div className="fs-sim-wait" data-testid="sim-http">
-                  <div className="fs-sim-wait-title">{stepName(waiting.step)} sends a request</div>
+                  <div className="fs-sim-wait-title">{capital(stepName(waiting.step))} sends a request</div>
                   <code className="fs-sim-request">{waiting.request?.method} {waiting.request?.url}</code>
                   <div className="d-grid gap-1 mt-2">
                     <button type="button" className="btn btn-sm btn-outline-success" disabled={busy} onClick={() => give("http", "success")}>
@@ -354,6 +366,15 @@ function SaveRun(props: { api: SimulatorApi; sim: Simulation; canEdit: boolean; 
       )}
       {error && <div className="text-danger small mt-1">{error}</div>}
     </div>
+  );
+}
+
+function SpeakerIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
+      <path d="M2 6h3l4-3v10L5 10H2z" fill="currentColor" />
+      <path d="M11 5.5a3.5 3.5 0 0 1 0 5M12.8 3.5a6 6 0 0 1 0 9" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+    </svg>
   );
 }
 
