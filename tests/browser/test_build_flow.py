@@ -115,4 +115,17 @@ def test_it_builds_a_flow_from_an_empty_canvas(owner_page, live_server, make_flo
     expect(version).to_contain_text("First version")
     expect(version).to_contain_text("olivia")
     shot(page, "04-published-versions")
+    page.keyboard.press("Escape")
+
+    # Change the draft, then bring version 1 back into it.
+    node(page, "1").click()
+    page.fill("#field-text", "A draft nobody approved")
+    page.get_by_role("button", name="Versions").click()
+    version.get_by_role("button", name="Restore to draft").click()
+    version.get_by_role("button", name="Yes, restore").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Version 1 is now the draft")
+    node(page, "1").click()
+    expect(page.locator("#field-text")).to_have_value("Hi! Please type your 4-digit account number.")
+    flow.refresh_from_db()
+    assert flow.document["steps"][1]["text"] == "Hi! Please type your 4-digit account number."
     assert page.errors == []

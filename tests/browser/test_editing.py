@@ -85,6 +85,19 @@ def test_it_undoes_redoes_copies_and_renames(owner_page, live_server, make_flow,
     page.get_by_role("button", name="Fit the whole flow").click()
     expect(node(page, "0").locator(".fs-node-start")).to_be_visible()
 
+    # The overview map moves the view; "?" lists the shortcuts.
+    viewport = page.locator(".react-flow__viewport")
+    before = viewport.get_attribute("style")
+    overview = page.locator(".fs-overview svg").bounding_box()
+    page.mouse.click(overview["x"] + 8, overview["y"] + 8)
+    expect(viewport).not_to_have_attribute("style", before)
+    page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
+    page.keyboard.press("?")
+    expect(page.get_by_test_id("shortcuts-dialog")).to_contain_text("Undo")
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("shortcuts-dialog")).to_have_count(0)
+    page.get_by_role("button", name="Fit the whole flow").click()
+
     # Save, then lose the connection and the tab: the local copy comes back on return.
     page.keyboard.press("Control+s")
     wait_saved(page)
