@@ -149,5 +149,8 @@ class FlowVersionAdmin(admin.ModelAdmin):
         return _download_payloads([(f"{v.flow.name}-v{v.number}", v.document) for v in queryset])
 
 
-# Credentials and calls live in their own module.
-from editor import call_admin  # noqa: E402,F401
+# Credentials and calls, and flow tests (simulator scenarios), live in their own modules.
+from editor import (  # noqa: E402
+    call_admin,  # noqa: F401
+    scenario_admin,  # noqa: F401
+)
