@@ -103,7 +103,7 @@ class FlowViewSet(ApiViewMixin, GenericViewSet):
             archived = self.request.query_params.get("archived", "").lower() in ("1", "true", "yes")
             qs = flows_for_api(user=user, include_archived=archived, with_document=False)
             team = self.request.query_params.get("team", "")
-            if team.isdigit() and len(team) < 19:
+            if team.isascii() and team.isdigit() and len(team) < 19:
                 qs = qs.filter(team_id=int(team))
             return qs
         return flows_for_api(user=user, include_archived=True)
