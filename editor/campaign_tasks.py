@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from editor import worker_fixes  # noqa: F401 - keeps workers alive across a Redis restart (Celery 5.7 bug)
 from editor.services import campaigns as _campaigns  # noqa: F401 - connects the 401 → pause receiver
 from editor.services.dispatch import campaigns_tick as run_tick
 

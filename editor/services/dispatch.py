@@ -16,16 +16,19 @@ Each tick (``campaigns_tick``, every CAMPAIGN_TICK_SECONDS from beat, safe to ru
 Pacing holds across any number of workers because it lives in the database: a paced campaign's
 calls get send slots from one cursor row (``CampaignPacing``), spaced 60/calls_per_minute seconds
 apart, and each call is posted at its slot (``not_before`` and the Celery ETA of a few seconds at
-most). ``campaign_precheck`` checks the slot again when sending: a call whose slot is more than one
-spacing old (its message was late: busy workers, a restart, a re-delivery) takes a fresh slot and
-goes back to ``queued`` until then. So every post happens within one spacing after its own slot,
-and no window of W seconds holds more than W/spacing + 1 posts.
+most). ``campaign_precheck`` checks the slot again when sending: a call whose slot is more than half
+a spacing old (its message was late: busy workers, a restart, a re-delivery) takes a fresh slot,
+and waits for it when it is at most CAMPAIGN_MAX_SLOT_WAIT seconds away or goes back to
+``queued`` until then. So every post happens within half a spacing after its own
+slot, and no window of W seconds holds more than W/spacing + 1 posts (the other half spacing
+absorbs the few milliseconds between the check and the request reaching Samespace).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -250,7 +253,35 @@ def take_slot(campaign_id: int, *, spacing: float) -> datetime:
 def campaign_precheck(call: Call) -> str | SendLater | None:
     """Right before a campaign call is posted: campaign state, end time, credential, do-not-call,
     the callee's calling window and the send slot. Returns why it must not be sent (→ skipped,
-    and the contact is updated), a SendLater (→ back to queued until its new slot), or None."""
+    and the contact is updated), a SendLater (→ back to queued until its new slot), or None.
+
+    A call whose slot went stale takes a fresh one; when that is only a moment away the worker
+    waits for it (then checks everything again: the campaign may have been paused meanwhile),
+    otherwise the call goes back to the queue until then.
+    """
+    checked = _check(call)
+    if isinstance(checked, str):
+        return checked
+    campaign = checked
+    if not campaign.calls_per_minute:
+        return None
+    spacing = 60.0 / campaign.calls_per_minute
+    if (clock.real_now() - call.not_before).total_seconds() <= spacing / 2:
+        return None  # on time for its own slot
+    slot = take_slot(campaign.pk, spacing=spacing)
+    wait = (slot - clock.real_now()).total_seconds()
+    if wait > _setting("CAMPAIGN_MAX_SLOT_WAIT", 3.0):
+        return SendLater(not_before=slot)
+    if wait > SLOT_EPSILON.total_seconds():
+        time.sleep(wait)
+        checked = _check(call)
+        if isinstance(checked, str):
+            return checked
+    return None
+
+
+def _check(call: Call) -> str | Campaign:
+    """The campaign of a call that may be sent now, or why it must not be (the contact updated)."""
     contact = (CampaignContact.objects.select_related("campaign").annotate(dnc=on_dnc())
                .filter(pk=call.campaign_contact_id).first())
     if contact is None:
@@ -282,14 +313,7 @@ def campaign_precheck(call: Call) -> str | SendLater | None:
         local = now.astimezone(tz_of(zone))
         _wait(contact, call, "Its turn came outside the calling window; it waits for the next window.")
         return f"Outside the calling window ({local:%a %H:%M} in {zone}): not sent; the contact waits for the window."
-    if campaign.calls_per_minute:
-        spacing = 60.0 / campaign.calls_per_minute
-        real = clock.real_now()
-        if (real - call.not_before).total_seconds() > spacing:  # its slot is stale: take a fresh one
-            slot = take_slot(campaign.pk, spacing=spacing)
-            if slot > clock.real_now() + SLOT_EPSILON:
-                return SendLater(not_before=slot)
-    return None
+    return campaign
 
 
 def _mine(contact: CampaignContact, call: Call) -> Any:

@@ -175,11 +175,15 @@ class Runtime:
         assert self.beat.proc.poll() is None, self.beat.text()
         return self.beat
 
+    def stop_beat(self) -> None:
+        if self.beat is not None:
+            self.beat.stop()
+            self.beat = None
+
     def stop(self) -> None:
         for worker in self.workers:
             worker.stop()
-        if self.beat is not None:
-            self.beat.stop()
+        self.stop_beat()
 
 
 @pytest.fixture(scope="session")

@@ -84,19 +84,26 @@ def test_it_spaces_send_slots_in_the_database_and_fills_only_the_next_ticks(
 
 
 def test_it_gives_a_late_call_a_fresh_slot_when_sending(team, version, credential, django_capture_on_commit_callbacks):
-    campaign = running(team, version, credential, numbers=us_numbers(2), calls_per_minute=60)
-    tick(django_capture_on_commit_callbacks)
-    late, on_time = Call.objects.order_by("not_before")
+    campaign = running(team, version, credential, numbers=us_numbers(20), calls_per_minute=60)
+    tick(django_capture_on_commit_callbacks)  # ten slots, one a second
+    late, on_time = Call.objects.order_by("not_before")[:2]
     Call.objects.filter(pk=late.pk).update(not_before=clock.real_now() - timedelta(seconds=5))
     late.refresh_from_db()
 
-    verdict = campaign_precheck(late)
+    verdict = campaign_precheck(late)  # the next free slot is ten seconds away: back to the queue
     assert isinstance(verdict, SendLater)
     cursor = CampaignPacing.objects.get(pk=campaign.pk).next_slot_at
     assert verdict.not_before == cursor - timedelta(seconds=1) > on_time.not_before
+
     Call.objects.filter(pk=on_time.pk).update(not_before=clock.real_now() - timedelta(milliseconds=300))
     on_time.refresh_from_db()
-    assert campaign_precheck(on_time) is None  # within one spacing of its slot: post now
+    assert campaign_precheck(on_time) is None  # within half a spacing of its slot: post now
+
+    soon = clock.real_now() + timedelta(milliseconds=400)
+    CampaignPacing.objects.filter(pk=campaign.pk).update(next_slot_at=soon)
+    assert campaign_precheck(late) is None  # a fresh slot a moment away: the worker waits for it
+    assert clock.real_now() >= soon
+    assert CampaignPacing.objects.get(pk=campaign.pk).next_slot_at == soon + timedelta(seconds=1)
 
 
 def test_it_skips_a_queued_call_of_a_paused_campaign_and_keeps_the_contact_waiting(
