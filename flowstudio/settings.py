@@ -198,6 +198,8 @@ SIMULATOR_HTTP_ALLOWLIST = env_list("SIMULATOR_HTTP_ALLOWLIST", [])
 SIMULATOR_HTTP_TIMEOUT = env_float("SIMULATOR_HTTP_TIMEOUT", 5.0)
 SIMULATOR_HTTP_MAX_BYTES = env_int("SIMULATOR_HTTP_MAX_BYTES", 256 * 1024)
 SIMULATOR_HTTP_MAX_REDIRECTS = env_int("SIMULATOR_HTTP_MAX_REDIRECTS", 5)
+# Requests really sent per user and minute (more get 429): the server is not a free proxy.
+SIMULATOR_HTTP_SENDS_PER_MINUTE = env_int("SIMULATOR_HTTP_SENDS_PER_MINUTE", 30)
 
 # --- Celery -----------------------------------------------------------------
 _broker = env_str("CELERY_BROKER_URL", "")

@@ -17,11 +17,16 @@ editor or owner role.
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -97,9 +102,35 @@ class SimulateView(FlowTestsView):
         flow = self.flow(request, flow_id)
         data = self.data(SimulateSerializer, request)
         may_send = role_of(request.user, flow) in EDIT_ROLES
+        if may_send and _sends(data["inputs"]):
+            _count_send(request)
         document = data["document"] if "document" in data else flow.document
         result = simulate(document=document, inputs=data["inputs"], contact=data.get("contact"), may_send=may_send)
         return Response(result)
+
+
+def _sends(inputs: object) -> bool:
+    http = inputs.get("http") if isinstance(inputs, dict) else None
+    return isinstance(http, dict) and any(
+        value == "send" or (isinstance(value, list) and "send" in value) for value in http.values()
+    )
+
+
+def _count_send(request: Request) -> None:
+    """Really sending is limited per user (SIMULATOR_HTTP_SENDS_PER_MINUTE): the server is no free proxy."""
+    limit = getattr(settings, "SIMULATOR_HTTP_SENDS_PER_MINUTE", 30)
+    window = int(time.time() // 60)
+    key = f"simulator-sends:{request.user.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the entry expired in between
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > limit:
+        raise Throttled(
+            wait=60 - time.time() % 60, detail="Too many requests really sent; pretend an outcome or wait a minute."
+        )
 
 
 class ScenarioListView(FlowTestsView):

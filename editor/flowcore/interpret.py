@@ -61,8 +61,14 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    max_steps: int = 1000
+    """Bounds of one run. ``max_steps`` None: three times the number of steps, at least 1000, so that a
+    long flow runs to its end while a loop is still stopped soon."""
+
+    max_steps: int | None = None
     max_seconds: float = 10.0
+
+    def steps_for(self, program: Program) -> int:
+        return self.max_steps if self.max_steps is not None else max(1000, 3 * len(program.steps))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +207,7 @@ class Run:
         self.program = program if isinstance(program, Program) else Program(program)
         self.contact = contact
         self.limits = limits or Limits()
+        self.max_steps = self.limits.steps_for(self.program)
         self.clock = clock
         self.variables: dict[str, str] = {}
         self.transcript: list[Event] = []
@@ -363,11 +370,11 @@ class Run:
             while self.status == "running":
                 sid = self.current
                 assert sid is not None
-                if len(self.path) >= self.limits.max_steps:
+                if len(self.path) >= self.max_steps:
                     self._finish(
                         sid,
                         "step_limit",
-                        f"The run stopped after {self.limits.max_steps} steps: the flow may go round in a loop.",
+                        f"The run stopped after {self.max_steps} steps: the flow may go round in a loop.",
                     )
                     return
                 if self.elapsed + (self.clock() - started) > self.limits.max_seconds:

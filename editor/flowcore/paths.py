@@ -81,7 +81,7 @@ def generate(
     """``{"scenarios": [{"name", "inputs", "expectations"}], "truncated": bool}``."""
     program = program if isinstance(program, Program) else Program(program)
     max_paths = max(1, min(max_paths, MAX_PATHS))
-    limits = limits or Limits(max_steps=500, max_seconds=2.0)
+    limits = limits or Limits(max_steps=max(1000, (max_visits + 1) * len(program.steps)), max_seconds=2.0)
     deadline = time.monotonic() + max_seconds
     budget = 20 * max_paths + 100
     stack: list[tuple[list[Choice], list[str]]] = [([], [])]

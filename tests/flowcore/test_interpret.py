@@ -249,8 +249,10 @@ def test_it_runs_a_flow_whose_start_is_not_a_call() -> None:
 
 def test_it_runs_a_long_chain_without_recursion() -> None:
     steps = [call("0", "1")] + [play(str(i), str(i + 1) if i < 29_999 else None) for i in range(1, 30_000)]
-    run = Run(steps, limits=Limits(max_steps=50_000))
+    run = Run(steps)  # the default step limit grows with the flow
     assert run.status == "ended" and len(run.path) == 30_000
+    looping = Run([call("0", "1"), play("1", "2"), play("2", "1")])
+    assert looping.end is not None and looping.end["reason"] == "step_limit" and len(looping.path) == 1000
 
 
 def test_it_runs_a_scenario_as_a_batch_and_stops_where_inputs_run_out() -> None:

@@ -280,3 +280,19 @@ def test_it_documents_the_endpoints_in_the_schema(api_as) -> None:
         assert path in schema["paths"], path
     publish = schema["paths"]["/api/flows/{id}/publish/"]["post"]["responses"]["201"]
     assert "PublishedVersion" in str(publish)
+
+
+def test_it_limits_how_many_requests_a_user_really_sends(api_as, menu_flow, settings) -> None:
+    settings.SIMULATOR_HTTP_SENDS_PER_MINUTE = 2
+    settings.SIMULATOR_HTTP_ALLOWLIST = []
+    api = api_as("editor")
+    url = f"/api/flows/{menu_flow.pk}/simulate/"
+    send = {"inputs": {"digits": {"2": ["1"]}, "http": {"3": ["send"]}}}
+    pretend = {"inputs": {"digits": {"2": ["1"]}, "http": {"3": ["fail"]}}}
+    document = copy.deepcopy(MENU)
+    document["steps"][3]["url"] = "http://10.0.0.1/balance/{{choice}}"  # refused before any connection
+    for _ in range(2):
+        assert api.post(url, {**send, "document": document}, format="json").status_code == 200
+    refused = api.post(url, {**send, "document": document}, format="json")
+    assert refused.status_code == 429 and "retry_after" in refused.json()["extra"]
+    assert api.post(url, pretend, format="json").status_code == 200  # pretending is not limited
