@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from editor import selectors
+from editor.api.querysets import StepCount
 from editor.models import Flow, Team
 from editor.services import flows as flow_services
 from editor.services.errors import ServiceError
@@ -75,7 +76,8 @@ def flow_list(request: HttpRequest) -> HttpResponse:
     flows = (
         selectors.flows_for_user(user=request.user)
         .select_related("team", "updated_by")
-        .annotate(latest_number=Max("versions__number"))
+        .defer("document", "diagnostics")  # big flows: count the steps in the database instead
+        .annotate(latest_number=Max("versions__number"), steps_total=StepCount("document"))
     )
     if query:
         flows = flows.filter(name__icontains=query)

@@ -79,6 +79,14 @@ def owner_page(page, login, owner, live_server):
     login(page.context, owner)
     page.errors = []  # type: ignore[attr-defined]
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
+    # Everything comes from the app itself: no CDN, no third-party request.
+    page.outside = []  # type: ignore[attr-defined]
+
+    def note_request(request) -> None:
+        if not request.url.startswith((live_server.url, "blob:", "data:")):
+            page.outside.append(request.url)  # type: ignore[attr-defined]
+
+    page.on("request", note_request)
     # Leaving a page with unsaved work asks first; tests that reload mean to leave.
     page.on("dialog", lambda dialog: dialog.accept())
     return page

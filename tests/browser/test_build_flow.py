@@ -129,3 +129,4 @@ def test_it_builds_a_flow_from_an_empty_canvas(owner_page, live_server, make_flo
     flow.refresh_from_db()
     assert flow.document["steps"][1]["text"] == "Hi! Please type your 4-digit account number."
     assert page.errors == []
+    assert page.outside == []

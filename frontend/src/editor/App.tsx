@@ -400,7 +400,10 @@ export function App({ boot }: { boot: Boot }) {
     }));
   }, [store, boot.needsLayout, fitAll]);
 
-  const selectedIds = [...selection.nodes];
+  // The selection can name steps an undo just removed: only count the ones that exist.
+  const stepIds = useMemo(() => new Set(doc.steps.map((st) => st.id)), [doc.steps]);
+  const selectedIds = [...selection.nodes].filter((id) => stepIds.has(id));
+  const selectedEdges = [...selection.edges].filter((id) => stepIds.has(parseEdgeId(id).source)).length;
   const single = selectedIds.length === 1 ? doc.steps.findIndex((s) => s.id === selectedIds[0]) : -1;
   const errors = diagnostics.filter((d) => d.severity === "error");
   const describe = (d: Diagnostic) => {
@@ -460,8 +463,8 @@ export function App({ boot }: { boot: Boot }) {
               onMakeStart={(id) => store.updateDoc((d) => makeStart(d, id))}
               onDuplicate={duplicate} onDelete={deleteSelection}
             />
-          ) : selection.nodes.size || selection.edges.size ? (
-            <GroupPanel count={selection.nodes.size} edges={selection.edges.size} readOnly={readOnly} onCopy={copySelection} onDuplicate={duplicate} onDelete={deleteSelection} />
+          ) : selectedIds.length || selectedEdges ? (
+            <GroupPanel count={selectedIds.length} edges={selectedEdges} readOnly={readOnly} onCopy={copySelection} onDuplicate={duplicate} onDelete={deleteSelection} />
           ) : (
             <FlowPanel store={store} doc={doc} name={draft.name} readOnly={readOnly} />
           )}
