@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 BUNDLE = ROOT / "static" / "editor" / "editor.js"
+
+# The machine is shared: give answers that depend on the server (checks, saves) time to arrive.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):

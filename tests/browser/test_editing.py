@@ -98,6 +98,17 @@ def test_it_undoes_redoes_copies_and_renames(owner_page, live_server, make_flow,
     expect(page.get_by_test_id("shortcuts-dialog")).to_have_count(0)
     page.get_by_role("button", name="Fit the whole flow").click()
 
+    # Tidy up lays every step out top to bottom, without overlaps.
+    page.get_by_role("button", name="Tidy up").click()
+    page.get_by_role("button", name="Fit the whole flow").click()
+    expect(page.locator(".fs-node")).to_have_count(6)
+    boxes = [page.locator(".fs-node").nth(i).bounding_box() for i in range(6)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+            assert apart or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+    shot(page, "08a-tidied-up")
+
     # Save, then lose the connection and the tab: the local copy comes back on return.
     page.keyboard.press("Control+s")
     wait_saved(page)
