@@ -296,19 +296,13 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl off: Swagger UI would otherwise call validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a "status": name each choice set after its model.
+    # Several models have a "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "CallStatusEnum": "editor.models.calls.CallStatus",
         "CampaignStatusEnum": "editor.models.campaigns.CampaignStatus",
         "ContactStatusEnum": "editor.models.campaigns.ContactStatus",
         "RoleEnum": "editor.models.teams.Role",
-    },
-    # Several models have a "status"; name each choice set after its model.
-    "ENUM_NAME_OVERRIDES": {
-        "CallStatusEnum": "editor.models.calls.CallStatus",
         "SimulationStatusEnum": ["waiting", "ended"],
-        "CampaignStatusEnum": "editor.models.campaigns.CampaignStatus",
-        "ContactStatusEnum": "editor.models.campaigns.ContactStatus",
     },
 }
 
