@@ -21,27 +21,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .parse import extract, id_text
+from .parse import Extracted, extract, id_text
 
 _IGNORED = frozenset({"id", "next_step"})
 
 
 def _steps(document: Any) -> tuple[dict[str, tuple[int, dict[str, Any]]], Mapping[str, Any]]:
     found = extract(document)
-    if isinstance(found, dict) and "severity" in found:
+    if not isinstance(found, Extracted):
         return {}, {}
     steps: dict[str, tuple[int, dict[str, Any]]] = {}
-    for position, step in enumerate(found.steps):  # type: ignore[union-attr]
+    for position, step in enumerate(found.steps):
         sid = id_text(step.get("id")) if isinstance(step, dict) else None
         if sid is not None:
             steps.setdefault(sid, (position, step))
-    return steps, found.layout  # type: ignore[union-attr]
+    return steps, found.layout
 
 
 def _targets(step: dict[str, Any]) -> dict[str, str]:
     value = step.get("next_step")
     if isinstance(value, dict):
-        return {str(key): id_text(target) for key, target in value.items() if id_text(target) is not None}  # type: ignore[misc]
+        found = {str(key): id_text(target) for key, target in value.items()}
+        return {key: target for key, target in found.items() if target is not None}
     target = id_text(value) if value is not None else None
     return {"next": target} if target is not None else {}
 

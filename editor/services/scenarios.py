@@ -11,6 +11,7 @@ rewrites the scenarios that name them, in the same request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -239,6 +240,8 @@ def scenarios_generate(*, flow: Flow, user: AbstractBaseUser | None, max_paths: 
         _path_key(scenario.expectations) for scenario in FlowScenario.objects.filter(flow=flow).only("expectations")
     }
     fresh = [s for s in found["scenarios"] if _path_key(s["expectations"]) not in known]
+    for number, scenario in enumerate(fresh, start=1):  # "Path 1: …" with no gaps where known paths were skipped
+        scenario["name"] = re.sub(r"^Path \d+:", f"Path {number}:", scenario["name"])
     _room_for(flow, len(fresh))
     created = FlowScenario.objects.bulk_create(
         FlowScenario(

@@ -104,7 +104,7 @@ def test_it_walks_a_flow_in_the_simulator(owner_page, live_server, make_flow, sh
     page.get_by_test_id("tests-tab").click()
     expect(page.get_by_test_id("test-row")).to_have_count(1)
     page.get_by_test_id("tests-run").click()
-    expect(page.get_by_test_id("tests-report")).to_have_text("All 1 tests pass.")
+    expect(page.get_by_test_id("tests-report")).to_have_text("The test passes.")
     page.get_by_test_id("coverage-toggle").check()
     expect(page.get_by_test_id("coverage")).to_contain_text("5 of 7 branches are taken by a test.")
     expect(edge_path(page, "2", "2")).to_have_css("stroke-dasharray", "6px, 5px")

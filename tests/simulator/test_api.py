@@ -205,6 +205,9 @@ def test_it_generates_tests_for_review_and_skips_known_paths(api_as, menu_flow, 
     body = response.json()
     assert body["skipped"] == 1 and not body["truncated"]
     assert all(t["generated"] for t in body["created"])
+    assert [t["name"].split(":")[0] for t in body["created"]] == [
+        f"Path {n}" for n in range(1, len(body["created"]) + 1)
+    ]
     assert len(body["created"]) >= 4
     report = api.post(f"/api/flows/{menu_flow.pk}/tests/run/").json()
     assert report["failed"] == 0

@@ -132,7 +132,9 @@ export function SimulatorTests({ api, canEdit, stepName, showStep, onCoverage, o
       {notice && <div className="alert alert-info py-1 px-2 small">{notice}</div>}
       {report && (
         <div className={`fs-sim-report ${report.failed ? "is-failed" : "is-passed"}`} data-testid="tests-report">
-          {report.failed ? `${report.failed} of ${report.total} tests fail.` : `All ${report.total} tests pass.`}
+          {report.failed
+            ? `${report.failed} of ${report.total} tests fail.`
+            : report.total === 1 ? "The test passes." : `All ${report.total} tests pass.`}
           {report.failed > 0 && (report.blocks_publish ? " Publishing is stopped until they pass." : " Publishing will warn about it.")}
         </div>
       )}
