@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from editor import selectors
@@ -207,6 +208,7 @@ def _flow_payload(flow: Flow) -> dict[str, Any]:
 
 @login_required
 @require_GET
+@ensure_csrf_cookie  # the canvas sends the token from this cookie with every API write
 def flow_edit(request: HttpRequest, flow_id: int) -> HttpResponse:
     flow = _flow_for(request, flow_id)
     config = {

@@ -1,4 +1,5 @@
 // The flows list page: open and close the "New flow" and "Import" dialogs.
+import "./flows.css";
 document.addEventListener("click", (event) => {
   const target = event.target as HTMLElement | null;
   const opener = target?.closest<HTMLElement>("[data-open-dialog]");

@@ -24,6 +24,7 @@ def test_it_manages_flows_from_the_list(owner_page, live_server, make_flow, demo
     page.locator("#import-dialog").get_by_role("button", name="Import").click()
     expect(page.locator(".alert-danger")).to_contain_text("This file is not valid JSON")
     expect(page.locator(".alert-danger")).to_contain_text("line 1")
+    shot(page, "13b-import-bad-json")
     good = tmp_path / "samespace-example.json"
     good.write_text(json.dumps(demo_payload))
     page.get_by_role("button", name="Import a file").first.click()
@@ -37,6 +38,7 @@ def test_it_manages_flows_from_the_list(owner_page, live_server, make_flow, demo
     page.goto(f"{live_server.url}/flows/")
     page.get_by_role("button", name="+ New flow").first.click()
     page.fill("#new-name", "Survey")
+    shot(page, "13a-new-flow-dialog")
     page.locator("#new-dialog").get_by_role("button", name="Create and open").click()
     expect(page.locator(".fs-name")).to_have_value("Survey")
 
