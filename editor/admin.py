@@ -154,3 +154,4 @@ from editor import (  # noqa: E402
     call_admin,  # noqa: F401
     scenario_admin,  # noqa: F401
 )
+from editor import campaign_admin  # noqa: E402,F401

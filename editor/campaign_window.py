@@ -18,6 +18,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 UTC = ZoneInfo("UTC")
+WEEKDAYS_LONG = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 @lru_cache(maxsize=1024)
@@ -97,9 +98,9 @@ def window_minutes(start: time, end: time) -> int:
 
 def plain_duration(minutes: float) -> str:
     """``135`` → ``2 h 15 min``; rounded so that it reads as an estimate."""
-    minutes = max(0, math.ceil(minutes))
     if minutes < 1:
         return "under a minute"
+    minutes = math.ceil(minutes)
     if minutes < 60:
         return f"{minutes} min"
     if minutes < 48 * 60:
@@ -118,7 +119,8 @@ def pacing_summary(*, contacts: int, calls_per_minute: int, start: time, end: ti
     if not calls_per_minute:
         return f"{people}, called as fast as the workers can (no pace limit)."
     minutes = contacts / calls_per_minute
-    text = f"{people}: about {plain_duration(minutes)} at {calls_per_minute:,} call" + (
+    about = "about " if minutes >= 1 else ""
+    text = f"{people}: {about}{plain_duration(minutes)} at {calls_per_minute:,} call" + (
         "" if calls_per_minute == 1 else "s") + " a minute"
     per_day = window_minutes(start, end)
     if not weekdays:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("editor.account_urls")),
     path("", include("editor.urls")),
     path("", include("editor.call_urls")),
+    path("", include("editor.campaign_urls")),
 ]
 if settings.SANDBOX_ENABLED:
     urlpatterns.append(path("sandbox/", include("sandbox.urls")))

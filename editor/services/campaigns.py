@@ -55,6 +55,9 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 }
 VERBS = {S.SCHEDULED: "started", S.RUNNING: "started or resumed", S.PAUSED: "paused", S.COMPLETED: "completed",
          S.CANCELLED: "cancelled"}
+EDITABLE_FIELDS = ("name", "flow_version", "credential", "timezone", "starts_at", "ends_at", "window_start",
+                   "window_end", "weekdays", "calls_per_minute", "max_attempts", "retry_delay_seconds",
+                   "default_region")
 EDITABLE_WHEN_NOT_DRAFT = frozenset({
     "name", "timezone", "starts_at", "ends_at", "window_start", "window_end", "weekdays", "calls_per_minute",
     "max_attempts", "retry_delay_seconds",
@@ -144,6 +147,11 @@ def _clean(team: Team, data: dict[str, Any], *, partial: bool) -> dict[str, Any]
     if errors:
         raise InvalidFields(errors)
     return out
+
+
+def check_fields(team: Team, fields: dict[str, Any]) -> dict[str, Any]:
+    """The field checks of create and update, for forms that want them before saving."""
+    return _clean(team, fields, partial=True)
 
 
 def _int_between(value: Any, low: int, high: int) -> bool:

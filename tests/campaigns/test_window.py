@@ -101,8 +101,8 @@ def test_it_finds_the_next_opening():
     assert next_open(friday_evening, "UTC", time(9), time(17), []) is None
 
 
-@pytest.mark.parametrize("minutes, text", [(0.2, "1 min"), (45, "45 min"), (135, "2 h 15 min"), (120, "2 h"),
-                                           (3 * 24 * 60 + 61, "3 days 1 h")])
+@pytest.mark.parametrize("minutes, text", [(0.2, "under a minute"), (1.2, "2 min"), (45, "45 min"),
+                                           (135, "2 h 15 min"), (120, "2 h"), (3 * 24 * 60 + 61, "3 days 1 h")])
 def test_it_says_durations_in_plain_words(minutes, text):
     assert plain_duration(minutes) == text
 
