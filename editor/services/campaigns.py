@@ -261,7 +261,8 @@ def start_problems(campaign: Campaign) -> list[str]:
     missing = missing_variables(campaign)
     if missing:
         names = ", ".join("{{contact." + name + "}}" for name in missing)
-        problems.append(f"The flow uses {names}, but no uploaded column provides it. Add the column to the CSV.")
+        which = "it" if len(missing) == 1 else "them"
+        problems.append(f"The flow uses {names}, but no uploaded column provides {which}. Add the column to the CSV.")
     if not campaign.weekdays:
         problems.append("Choose at least one weekday.")
     if campaign.ends_at and campaign.ends_at <= clock.now():
@@ -271,6 +272,7 @@ def start_problems(campaign: Campaign) -> list[str]:
 
 def campaign_start(*, campaign: Campaign) -> Campaign:
     """draft → scheduled, and on to running at once when the start time has come."""
+    campaign.refresh_from_db()  # the checks read columns an import may just have changed
     if campaign.status != S.DRAFT:
         raise CampaignStateError(f"This campaign is {campaign.get_status_display().lower()}: it was already started.")
     problems = start_problems(campaign)
