@@ -93,6 +93,28 @@ def _ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        # utime, stime, cutime, cstime (the last two: children already waited for)
+        total += sum(int(x) for x in fields[11:15]) / tick
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def _wait(predicate, timeout: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while True:
@@ -123,7 +145,13 @@ def main() -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "flowstudio.settings",
-        "DEBUG": "1",
+        # Production settings (DEBUG off), with the sandbox switched on and served over plain http.
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-launch-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "FIELD_ENCRYPTION_KEYS": "yVtD2dkhPXAq8cE3L3wQ5uFzm6bsqMEuE0N1wgFqVG8=",
+        "SANDBOX_ENABLED": "1",
+        "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": args.database_url,
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": str(run_dir / "var"),
@@ -152,7 +180,7 @@ def main() -> None:
 
     django.setup()
     import requests
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from editor.models import Call, CallStatus, Team, WorkerHeartbeat
@@ -198,19 +226,23 @@ def main() -> None:
         _wait(lambda: _up(session, port), 60, "the sandbox server")
         _wait(lambda: WorkerHeartbeat.objects.filter(hostname=hostname).exists(), 60, "the worker")
 
-        numbers = [f"+1555{i:07d}" for i in range(args.calls)]
+        numbers = [f"+1555{i:06d}1" for i in range(args.calls)]  # ends in 1: no sandbox fault suffix
         variables = {"name": "Ada"}
 
         # 1. The plain loop: the same payloads, one session, one POST after the other.
         payloads = [build_payload(document=version.document, cloud_id="BENCH", number=n, variables=variables)
                     for n in numbers]
         url = endpoint(base_url)
+        server, worker = procs
+        cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu()}
         started = time.perf_counter()
         for payload in payloads:
             response = session.post(url, json={**payload, "auth_token": token}, timeout=30,
                                     headers={"Idempotency-Key": str(uuid.uuid4())})
             response.raise_for_status()
         plain_seconds = time.perf_counter() - started
+        plain_cpu = (_tree_cpu(server.pid) - cpu["server"]) + (_own_cpu() - cpu["self"])
+        cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu()}
 
         # 2. Through the worker: launch (one transaction each, enqueued on commit), wait for all to finish.
         started = time.perf_counter()
@@ -220,16 +252,18 @@ def main() -> None:
             statements["n"] += 1
             return execute(sql, params, many, context)
 
-        # One transaction per launch, as the API does; the message is published when it commits.
+        # The launch service in autocommit: one INSERT, and the message is published once it is committed.
         with CaptureQueriesContext(connection) as launch_queries, connection.execute_wrapper(count):
             for number in numbers:
-                with transaction.atomic():
-                    call_create(version=version, credential=credential, number=number, variables=variables)
+                call_create(version=version, credential=credential, number=number, variables=variables)
         launched_seconds = time.perf_counter() - started
         calls = Call.objects.filter(team=team)
         _wait(lambda: calls.filter(status__in=[CallStatus.QUEUED, CallStatus.SENDING]).count() == 0,
               600, "the worker to finish", interval=0.2)
         worker_seconds = time.perf_counter() - started
+        parts = {"launch": _own_cpu() - cpu["self"], "worker": _tree_cpu(worker.pid) - cpu["worker"],
+                 "sandbox": _tree_cpu(server.pid) - cpu["server"]}
+        worker_cpu = sum(parts.values())
 
         statuses = Counter(calls.values_list("status", flat=True))
         keys = set(str(k) for k in calls.values_list("idempotency_key", flat=True))
@@ -261,6 +295,10 @@ def main() -> None:
     print(f"launch + worker             : {worker_seconds:7.2f} s  {worker_rate:7.1f} calls/s "
           f"(launching took {launched_seconds:.2f} s)")
     print(f"throughput ratio (worker / plain): {worker_rate / plain_rate:.2f}   (target >= 0.5)")
+    print(f"CPU per call (client/launch + worker + sandbox server; PostgreSQL and Redis not counted): "
+          f"plain {plain_cpu / n * 1000:.1f} ms, worker path {worker_cpu / n * 1000:.1f} ms, "
+          f"ratio {plain_cpu / worker_cpu:.2f};  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("  worker path CPU per call: " + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in parts.items()))
     print(f"statuses: {dict(statuses)}   POSTs per call: max {max(posted.values(), default=0)}, "
           f"calls posted {len(posted)}/{n}")
     if per_task:
