@@ -64,11 +64,17 @@ def worker_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{s['NAME']}"
 
 
-def purge(url: str) -> None:
+def purge(url: str, *, everything: bool = False) -> None:
+    """Drop leftover messages of the default queue. Only the "celery" list: the campaign tests
+    share this Redis DB with a queue of their own, and its bindings and unacked entries must stay.
+    ``everything`` also clears unacked entries and bindings (for a DB used by one test alone)."""
     import redis
 
     client = redis.Redis.from_url(url)
-    keys = [k for k in client.scan_iter() if k.startswith((b"celery", b"unacked", b"_kombu"))]
+    if everything:
+        keys = [k for k in client.scan_iter() if k.startswith((b"celery", b"unacked", b"_kombu"))]
+    else:
+        keys = [b"celery"]
     if keys:
         client.delete(*keys)
 

@@ -152,3 +152,39 @@ def test_it_answers_503_when_the_broker_is_down(client, settings):
         use_broker(*original)
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False and response.json()["status"] == "error"
+
+
+def test_it_keeps_the_token_write_only_in_the_admin(client, django_user_model, team, credential):
+    admin = django_user_model.objects.create_superuser(username="root", email="r@example.com", password="pw")
+    client.force_login(admin)
+    page = client.get(f"/admin/editor/credential/{credential.pk}/change/").content.decode()
+    assert TOKEN not in page and credential.token_ciphertext not in page
+    assert 'name="auth_token"' in page and "••••••••2d1c" in page
+
+    response = client.post("/admin/editor/credential/add/", {
+        "team": team.pk, "name": "From admin", "cloud_id": "C9", "auth_token": "admin-token-abcdef123456",
+        "base_url": "https://api.samespace.com/api/public/v1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Credential.objects.get(name="From admin")
+    assert created.reveal_token() == "admin-token-abcdef123456"
+    refused = client.post("/admin/editor/credential/add/", {
+        "team": team.pk, "name": "Bad", "cloud_id": "C", "auth_token": "t", "base_url": "https://10.0.0.1/"})
+    assert refused.status_code == 200 and not Credential.objects.filter(name="Bad").exists()
+    kept = client.post(f"/admin/editor/credential/{created.pk}/change/", {
+        "team": team.pk, "name": "Renamed", "cloud_id": "C9", "auth_token": "",
+        "base_url": "https://api.samespace.com/api/public/v1"})
+    assert kept.status_code == 302
+    created.refresh_from_db()
+    assert created.name == "Renamed" and created.reveal_token() == "admin-token-abcdef123456"
+
+
+def test_it_shows_calls_read_only_in_the_admin(client, django_user_model, version, credential):
+    admin = django_user_model.objects.create_superuser(username="root", email="r@example.com", password="pw")
+    call = _call(version, credential, status="accepted")
+    CallAttempt.objects.create(call=call, number=1, started_at=timezone.now(), outcome="accepted", status_code=200)
+    client.force_login(admin)
+    assert client.get("/admin/editor/call/").status_code == 200
+    page = client.get(f"/admin/editor/call/{call.pk}/change/").content.decode()
+    assert "REDACTED" in page and 'name="status"' not in page and "Save" not in page
+    assert client.get("/admin/editor/call/add/").status_code == 403
+    assert client.post(f"/admin/editor/call/{call.pk}/delete/").status_code == 403

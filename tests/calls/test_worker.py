@@ -217,7 +217,7 @@ def test_it_never_posts_twice_when_the_whole_worker_is_killed_during_the_post(
     from .conftest import Worker, private_broker_url, purge, use_broker, worker_database_url, worker_env
 
     url = private_broker_url(offset=1)  # a Redis DB of its own, so no other worker takes the message
-    purge(url)
+    purge(url, everything=True)
     env = worker_env(DATABASE_URL=worker_database_url(), CELERY_BROKER_URL=url, CELERY_VISIBILITY_TIMEOUT="12")
     first = Worker(env, tmp_path / "first.log", concurrency=1)
     second = None
@@ -250,4 +250,4 @@ def test_it_never_posts_twice_when_the_whole_worker_is_killed_during_the_post(
         first.stop()
         if second is not None:
             second.stop()
-        purge(url)
+        purge(url, everything=True)
