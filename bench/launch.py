@@ -110,6 +110,15 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of one process alone (not its children)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _own_cpu() -> float:
     times = os.times()
     return times.user + times.system
@@ -129,12 +138,13 @@ def _wait(predicate, timeout: float, what: str, interval: float = 0.1):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--calls", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--concurrency", type=int, default=4, help="worker processes (default 4: the tasks wait on HTTP)")
     parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes serving the sandbox")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  "postgres://postgres@127.0.0.1:5432/fs_bench_launch"))
     parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
                         help='a Redis URL (a DB of its own: it is purged), or "filesystem" for the embedded broker')
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--worker-loglevel", default="WARNING", help="INFO logs every task (slower)")
     args = parser.parse_args()
 
@@ -213,7 +223,7 @@ def main() -> None:
     try:
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "flowstudio.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.server_workers), "--threads", "4", "--log-level", "warning"],
+             "--workers", str(args.server_workers), "--threads", str(args.server_threads), "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
         worker_env = {**env, "BENCH_QUERY_DIR": str(run_dir), "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}"}
         procs.append(subprocess.Popen(
@@ -242,7 +252,8 @@ def main() -> None:
             response.raise_for_status()
         plain_seconds = time.perf_counter() - started
         plain_cpu = (_tree_cpu(server.pid) - cpu["server"]) + (_own_cpu() - cpu["self"])
-        cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu()}
+        cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu(),
+               "worker_main": _process_cpu(worker.pid)}
 
         # 2. Through the worker: launch (one transaction each, enqueued on commit), wait for all to finish.
         started = time.perf_counter()
@@ -263,6 +274,7 @@ def main() -> None:
         worker_seconds = time.perf_counter() - started
         parts = {"launch": _own_cpu() - cpu["self"], "worker": _tree_cpu(worker.pid) - cpu["worker"],
                  "sandbox": _tree_cpu(server.pid) - cpu["server"]}
+        worker_main = _process_cpu(worker.pid) - cpu["worker_main"]
         worker_cpu = sum(parts.values())
 
         statuses = Counter(calls.values_list("status", flat=True))
@@ -273,16 +285,17 @@ def main() -> None:
         for path in run_dir.glob("queries-*.json"):
             counts.update({(s, t): n for s, t, n in json.loads(path.read_text())})
     finally:
-        for proc in procs:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        for proc in procs:  # the main process only: it stops its own children (a group signal can hang billiard)
+            proc.send_signal(signal.SIGTERM)
         for proc in procs:
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
+            except ProcessLookupError:
+                pass
         logs.close()
 
     n = args.calls
@@ -298,7 +311,8 @@ def main() -> None:
     print(f"CPU per call (client/launch + worker + sandbox server; PostgreSQL and Redis not counted): "
           f"plain {plain_cpu / n * 1000:.1f} ms, worker path {worker_cpu / n * 1000:.1f} ms, "
           f"ratio {plain_cpu / worker_cpu:.2f};  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print("  worker path CPU per call: " + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in parts.items()))
+    print("  worker path CPU per call: " + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in parts.items())
+          + f" (of which the worker's main process {worker_main / n * 1000:.1f} ms)")
     print(f"statuses: {dict(statuses)}   POSTs per call: max {max(posted.values(), default=0)}, "
           f"calls posted {len(posted)}/{n}")
     if per_task:
@@ -310,6 +324,8 @@ def main() -> None:
               f"   (target constant, <= 6)")
         print(f"  counting BEGIN/COMMIT too: launch {launch_total:.2f} + place_call {statistics.mean(task_total):.2f}"
               f" (min {task_total[0]}, max {task_total[-1]})")
+    if len(per_task) != n:
+        print(f"warning: the worker counted queries for {len(per_task)} of {n} tasks")
     ok = statuses.get("accepted") == n and max(posted.values(), default=0) == 1
     sys.exit(0 if ok else 1)
 
