@@ -37,12 +37,13 @@ if str(ROOT) not in sys.path:
 # --- worker side: count the SQL queries of each place_call ------------------------------------------
 
 if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
-    from celery.signals import task_postrun, task_prerun
+    from celery.signals import task_postrun, task_prerun, worker_process_shutdown
 
     from flowstudio.celery import app  # noqa: F401 - the app Celery runs (`celery -A launch`)
 
+    SAMPLE = 20  # every 20th task also counts BEGIN/COMMIT (Django's debug cursor costs CPU)
     _counts: Counter[tuple[int, int]] = Counter()
-    _current = {"statements": 0}
+    _current = {"statements": 0, "tasks": 0}
 
     def _count(execute, sql, params, many, context):
         _current["statements"] += 1
@@ -54,7 +55,7 @@ if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
 
         if _count not in connection.execute_wrappers:
             connection.execute_wrappers.append(_count)
-        connection.force_debug_cursor = True  # queries_log also records BEGIN / COMMIT
+        connection.force_debug_cursor = _current["tasks"] % SAMPLE == 0  # queries_log records BEGIN/COMMIT
         connection.queries_log.clear()
         _current["statements"] = 0
 
@@ -64,14 +65,20 @@ if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
 
         if task is None or task.name != "editor.tasks.place_call":
             return
-        _counts[(_current["statements"], len(connection.queries_log))] += 1
+        total = len(connection.queries_log) if connection.force_debug_cursor else -1
+        _counts[(_current["statements"], total)] += 1
+        _current["tasks"] += 1
+
+    @worker_process_shutdown.connect
+    def _save(**kwargs) -> None:
         path = Path(os.environ["BENCH_QUERY_DIR"]) / f"queries-{os.getpid()}.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps([[s, t, n] for (s, t), n in _counts.items()]))
-        tmp.replace(path)
+        path.write_text(json.dumps([[s, t, n] for (s, t), n in _counts.items()]))
 
 
 # --- the benchmark ------------------------------------------------------------------------------------
+
+
+SAMPLE_LAUNCHES = 100  # launches whose queries are also counted with BEGIN/COMMIT
 
 
 def _free_port() -> int:
@@ -138,7 +145,9 @@ def _wait(predicate, timeout: float, what: str, interval: float = 0.1):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--calls", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=4, help="worker processes (default 4: the tasks wait on HTTP)")
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="worker processes (default 4: the tasks mostly wait on HTTP)")
+    parser.add_argument("--rounds", type=int, default=4, help="the two paths take turns this many times")
     parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes serving the sandbox")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  "postgres://postgres@127.0.0.1:5432/fs_bench_launch"))
@@ -238,52 +247,70 @@ def main() -> None:
 
         numbers = [f"+1555{i:06d}1" for i in range(args.calls)]  # ends in 1: no sandbox fault suffix
         variables = {"name": "Ada"}
+        launch_queries: list[int] = []
 
-        # 1. The plain loop: the same payloads, one session, one POST after the other.
         payloads = [build_payload(document=version.document, cloud_id="BENCH", number=n, variables=variables)
                     for n in numbers]
         url = endpoint(base_url)
         server, worker = procs
-        cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu()}
-        started = time.perf_counter()
-        for payload in payloads:
-            response = session.post(url, json={**payload, "auth_token": token}, timeout=30,
-                                    headers={"Idempotency-Key": str(uuid.uuid4())})
-            response.raise_for_status()
-        plain_seconds = time.perf_counter() - started
-        plain_cpu = (_tree_cpu(server.pid) - cpu["server"]) + (_own_cpu() - cpu["self"])
-        cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu(),
-               "worker_main": _process_cpu(worker.pid)}
-
-        # 2. Through the worker: launch (one transaction each, enqueued on commit), wait for all to finish.
-        started = time.perf_counter()
+        calls = Call.objects.filter(team=team)
         statements = {"n": 0}
 
         def count(execute, sql, params, many, context):
             statements["n"] += 1
             return execute(sql, params, many, context)
 
-        # The launch service in autocommit: one INSERT, and the message is published once it is committed.
-        with CaptureQueriesContext(connection) as launch_queries, connection.execute_wrapper(count):
-            for number in numbers:
-                call_create(version=version, credential=credential, number=number, variables=variables)
-        launched_seconds = time.perf_counter() - started
-        calls = Call.objects.filter(team=team)
-        _wait(lambda: calls.filter(status__in=[CallStatus.QUEUED, CallStatus.SENDING]).count() == 0,
-              600, "the worker to finish", interval=0.2)
-        worker_seconds = time.perf_counter() - started
-        parts = {"launch": _own_cpu() - cpu["self"], "worker": _tree_cpu(worker.pid) - cpu["worker"],
-                 "sandbox": _tree_cpu(server.pid) - cpu["server"]}
-        worker_main = _process_cpu(worker.pid) - cpu["worker_main"]
+        # The two paths take turns, a share of the calls each round, so that a change in the load of
+        # this shared machine weighs on both alike.
+        plain_seconds = worker_seconds = launched_seconds = plain_cpu = 0.0
+        parts = {"launch": 0.0, "worker": 0.0, "sandbox": 0.0}
+        worker_main = 0.0
+        round_ratios = []
+        n = args.calls
+        share = -(-n // args.rounds)
+        for first in range(0, n, share):
+            chunk = range(first, min(first + share, n))
+            # 1. The plain loop: the same payloads, one session, one POST after the other.
+            cpu = {"server": _tree_cpu(server.pid), "self": _own_cpu()}
+            started = time.perf_counter()
+            for i in chunk:
+                response = session.post(url, json={**payloads[i], "auth_token": token}, timeout=30,
+                                        headers={"Idempotency-Key": str(uuid.uuid4())})
+                response.raise_for_status()
+            plain_round = time.perf_counter() - started
+            plain_cpu += (_tree_cpu(server.pid) - cpu["server"]) + (_own_cpu() - cpu["self"])
+
+            # 2. Through the worker: the launch service in autocommit (one INSERT; the message is
+            # published once it is committed), then wait until every call has its outcome.
+            cpu = {"server": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "self": _own_cpu(),
+                   "worker_main": _process_cpu(worker.pid)}
+            started = time.perf_counter()
+            with connection.execute_wrapper(count):
+                for i in chunk:
+                    if i < SAMPLE_LAUNCHES:  # a sample also counted with BEGIN/COMMIT
+                        with CaptureQueriesContext(connection) as captured:
+                            call_create(version=version, credential=credential, number=numbers[i],
+                                        variables=variables)
+                        launch_queries.append(len(captured))
+                    else:
+                        call_create(version=version, credential=credential, number=numbers[i], variables=variables)
+            launched_seconds += time.perf_counter() - started
+            _wait(lambda: calls.filter(status__in=[CallStatus.QUEUED, CallStatus.SENDING]).count() == 0,
+                  600, "the worker to finish", interval=0.05)
+            worker_round = time.perf_counter() - started
+            parts["launch"] += _own_cpu() - cpu["self"]
+            parts["worker"] += _tree_cpu(worker.pid) - cpu["worker"]
+            parts["sandbox"] += _tree_cpu(server.pid) - cpu["server"]
+            worker_main += _process_cpu(worker.pid) - cpu["worker_main"]
+            plain_seconds += plain_round
+            worker_seconds += worker_round
+            round_ratios.append(plain_round / worker_round)
         worker_cpu = sum(parts.values())
 
         statuses = Counter(calls.values_list("status", flat=True))
         keys = set(str(k) for k in calls.values_list("idempotency_key", flat=True))
         posted = Counter(SandboxRequest.objects.filter(idempotency_key__in=keys).values_list("idempotency_key",
                                                                                            flat=True))
-        counts: Counter[tuple[int, int]] = Counter()
-        for path in run_dir.glob("queries-*.json"):
-            counts.update({(s, t): n for s, t, n in json.loads(path.read_text())})
     finally:
         for proc in procs:  # the main process only: it stops its own children (a group signal can hang billiard)
             proc.send_signal(signal.SIGTERM)
@@ -297,17 +324,21 @@ def main() -> None:
             except ProcessLookupError:
                 pass
         logs.close()
+    counts: Counter[tuple[int, int]] = Counter()  # written by each worker child as it stops
+    for path in run_dir.glob("queries-*.json"):
+        counts.update({(s, t): n for s, t, n in json.loads(path.read_text())})
 
     n = args.calls
     plain_rate, worker_rate = n / plain_seconds, n / worker_seconds
     per_task = sorted(counts.elements())
-    launch_statements, launch_total = statements["n"] / n, len(launch_queries) / n
+    launch_statements, launch_total = statements["n"] / n, statistics.mean(launch_queries)
     print(f"calls: {n}   worker concurrency: {args.concurrency}   sandbox: gunicorn x{args.server_workers}   "
           f"broker: {'filesystem' if args.broker_url == 'filesystem' else 'redis'}   db: {connection.vendor}")
     print(f"plain requests.Session loop : {plain_seconds:7.2f} s  {plain_rate:7.1f} calls/s")
     print(f"launch + worker             : {worker_seconds:7.2f} s  {worker_rate:7.1f} calls/s "
           f"(launching took {launched_seconds:.2f} s)")
-    print(f"throughput ratio (worker / plain): {worker_rate / plain_rate:.2f}   (target >= 0.5)")
+    print(f"throughput ratio (worker / plain): {worker_rate / plain_rate:.2f}   (target >= 0.5; rounds: "
+          + ", ".join(f"{r:.2f}" for r in round_ratios) + ")")
     print(f"CPU per call (client/launch + worker + sandbox server; PostgreSQL and Redis not counted): "
           f"plain {plain_cpu / n * 1000:.1f} ms, worker path {worker_cpu / n * 1000:.1f} ms, "
           f"ratio {plain_cpu / worker_cpu:.2f};  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -317,13 +348,14 @@ def main() -> None:
           f"calls posted {len(posted)}/{n}")
     if per_task:
         task_statements = sorted(s for s, _ in per_task)
-        task_total = sorted(t for _, t in per_task)
+        task_total = sorted(t for _, t in per_task if t >= 0)
         print(f"SQL statements per call: launch {launch_statements:.2f} + place_call "
               f"{statistics.mean(task_statements):.2f} (min {task_statements[0]}, max {task_statements[-1]}, "
               f"over {len(per_task)} tasks) = {launch_statements + statistics.mean(task_statements):.2f}"
               f"   (target constant, <= 6)")
-        print(f"  counting BEGIN/COMMIT too: launch {launch_total:.2f} + place_call {statistics.mean(task_total):.2f}"
-              f" (min {task_total[0]}, max {task_total[-1]})")
+        print(f"  counting BEGIN/COMMIT too (sampled): launch {launch_total:.2f} + place_call "
+              f"{statistics.mean(task_total):.2f} (min {task_total[0]}, max {task_total[-1]}, "
+              f"over {len(task_total)} tasks)")
     if len(per_task) != n:
         print(f"warning: the worker counted queries for {len(per_task)} of {n} tasks")
     ok = statuses.get("accepted") == n and max(posted.values(), default=0) == 1
