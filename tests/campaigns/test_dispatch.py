@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from editor import clock
 from editor.models import Call, CallStatus, Campaign, CampaignContact, CampaignPacing, CampaignStatus, ContactStatus
 from editor.services.calls import SendLater
-from editor.services.campaigns import campaign_cancel, campaign_pause, campaign_start
+from editor.services.campaigns import campaign_pause, campaign_start
 from editor.services.dispatch import campaign_precheck, campaigns_tick, reconcile
 from editor.services.dnc import dnc_add
 
@@ -224,8 +224,7 @@ def test_it_uses_a_constant_number_of_queries_per_tick_whatever_the_batch(
         with CaptureQueriesContext(connection) as queries:
             tick(django_capture_on_commit_callbacks)
         counts.append(len(queries))
-        for c in Campaign.objects.filter(status=CampaignStatus.RUNNING):
-            campaign_cancel(campaign=c)
+        Campaign.objects.all().delete()  # the next size starts from the same state
     assert counts[0] == counts[1], counts
 
 
