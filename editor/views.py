@@ -220,6 +220,9 @@ def flow_edit(request: HttpRequest, flow_id: int) -> HttpResponse:
         "username": request.user.get_username(),
         "contactFields": ["number", "name"],
         "autosaveMs": 2000,
+        # The "Test call" dialog links to these pages (editor/call_urls.py).
+        "credentialsUrl": reverse("credential_list"),
+        "callUrl": reverse("call_detail", args=[0]).replace("/0/", "/{id}/"),
     }
     return render(
         request, "editor/flow_edit.html", {"flow": flow, "config": config, "flow_data": _flow_payload(flow)}

@@ -73,3 +73,37 @@ def viewer(django_user_model, team):
 @pytest.fixture
 def outsider(django_user_model, other_team):
     return _member(django_user_model, other_team, "oscar", "owner")
+
+
+# --- real parts of the calls tests (tests/calls/conftest.py), shared with the browser tests -------------
+# Defined once here so that a whole run starts one worker process, whichever folders use it.
+
+
+@pytest.fixture(scope="session")
+def broker_url():
+    """A Redis DB of the calls tests' own; this process's Celery app publishes there for the session."""
+    from django.conf import settings
+
+    from tests.calls.conftest import WORKER_TIME_LIMIT, private_broker_url, purge, use_broker
+
+    url = private_broker_url()
+    original = (settings.CELERY_BROKER_URL, dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
+    purge(url)
+    use_broker(url, {"visibility_timeout": WORKER_TIME_LIMIT * 3})
+    yield url
+    use_broker(*original)
+    purge(url)
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, broker_url, tmp_path_factory):
+    """One Celery worker process for the session, on the private Redis DB and the test database."""
+    from tests.calls.conftest import Worker, worker_database_url, worker_env
+
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    proc = Worker(worker_env(DATABASE_URL=worker_database_url(), CELERY_BROKER_URL=broker_url), log)
+    try:
+        proc.wait_ready()
+        yield proc
+    finally:
+        proc.stop()

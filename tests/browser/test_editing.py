@@ -73,7 +73,7 @@ def test_it_undoes_redoes_copies_and_renames(owner_page, live_server, make_flow,
 
     # Any call step can become the start.
     page.locator(".react-flow__pane").click(position={"x": 600, "y": 60})
-    page.get_by_role("button", name="Call", exact=False).first.click()
+    page.locator('.fs-palette-item[data-block="call"]').click()
     new_call = page.locator(".fs-node--call.is-selected")
     new_id = new_call.get_attribute("data-step-id")
     page.get_by_role("button", name="Make this the start").click()

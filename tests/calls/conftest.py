@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -101,17 +101,6 @@ def use_broker(url: str | None, transport_options: dict | None = None) -> None:
     app.amqp._producer_pool = None
 
 
-@pytest.fixture(scope="session")
-def broker_url() -> Iterator[str]:
-    url = private_broker_url()
-    original = (settings.CELERY_BROKER_URL, dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
-    purge(url)
-    use_broker(url, {"visibility_timeout": WORKER_TIME_LIMIT * 3})
-    yield url
-    use_broker(*original)
-    purge(url)
-
-
 class Worker:
     """A ``celery worker`` process; its log file is kept for assertions."""
 
@@ -184,16 +173,8 @@ def worker_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def worker(django_db_setup, broker_url, tmp_path_factory) -> Iterator[Worker]:
-    """One worker for the session, on the private Redis DB and the test database."""
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    proc = Worker(worker_env(DATABASE_URL=worker_database_url(), CELERY_BROKER_URL=broker_url), log)
-    try:
-        proc.wait_ready()
-        yield proc
-    finally:
-        proc.stop()
+# The session's ``broker_url`` and ``worker`` fixtures are in tests/conftest.py, built from the helpers
+# here: the browser tests use the same worker, and one definition means one worker per session.
 
 
 @pytest.fixture

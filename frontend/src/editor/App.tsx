@@ -1,7 +1,7 @@
 // The editor page: toolbar, palette, canvas, inspector and problems, wired to the draft store.
 import { useReactFlow, type Viewport } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Api } from "./api";
+import { Api, ApiError } from "./api";
 import { clearBackup } from "./backup";
 import { blockFor } from "./blocks";
 import { Canvas, type Selection } from "./Canvas";
@@ -17,8 +17,9 @@ import { normalise, type Normalised } from "./normalise";
 import { FlowPanel, GroupPanel, Palette, ProblemsPanel } from "./Panels";
 import { useDraft, type DraftStore } from "./store";
 import { publishTestsNote, Simulator } from "./Simulator";
+import { TestCallDialog, type Prepared } from "./TestCall";
 import { Toolbar } from "./Toolbar";
-import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument } from "./types";
+import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument, VersionSummary } from "./types";
 import { useKeyboard } from "./useKeyboard";
 import { useSaving } from "./useSaving";
 import { useValidation } from "./useValidation";
@@ -34,7 +35,7 @@ export interface Boot {
   needsLayout: boolean;
 }
 
-type DialogName = "publish" | "versions" | "import" | "shortcuts" | null;
+type DialogName = "publish" | "versions" | "import" | "shortcuts" | "test-call" | null;
 interface Notice {
   kind: "success" | "info" | "warning" | "danger";
   text: string;
@@ -43,6 +44,22 @@ interface Notice {
 
 const EMPTY_SELECTION: Selection = { nodes: new Set(), edges: new Set() };
 const CLIPBOARD_KEY = "flowstudio.clipboard";
+
+/** JSON with sorted keys: two documents compare equal whatever order their keys were stored in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** What a call plays: the steps and the settings (positions, labels and notes don't change a call). */
+function callsTheSame(a: unknown, b: unknown): boolean {
+  const part = (d: unknown) => {
+    const doc = (d ?? {}) as { steps?: unknown; settings?: unknown };
+    return canonical([doc.steps ?? null, doc.settings ?? {}]);
+  };
+  return part(a) === part(b);
+}
 
 function slug(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "flow";
@@ -321,23 +338,53 @@ export function App({ boot }: { boot: Boot }) {
     }
   }, [api, saving, readOnly, store]);
 
-  const publish = useCallback(async (note: string) => {
-    if (saving.dirty && !(await saving.save())) throw new Error("The latest changes couldn't be saved, so nothing was published.");
+  // Publish the saved draft. Refused because of problems: they are shown (the problems list, and the
+  // publish and test call dialogs list them from there) and null is returned.
+  const publishSaved = useCallback(async (note: string, revision?: number): Promise<VersionSummary | null> => {
     try {
-      const version = await api.publish(note);
+      const version = await api.publish(note, revision);
       setLatestVersion(version.number);
-      setDialog(null);
-      const tests = publishTestsNote(version);
-      setNotice({ kind: tests.warning ? "warning" : "success", text: `Published version ${version.number}. Calls can use it now.${tests.text}` });
+      return version;
     } catch (err) {
       const extra = (err as { extra?: { diagnostics?: Diagnostic[] } }).extra;
       if (extra?.diagnostics) {
         setDiagnostics(extra.diagnostics);
-        return;
+        return null;
       }
       throw err;
     }
-  }, [api, saving, setDiagnostics]);
+  }, [api, setDiagnostics]);
+
+  const publish = useCallback(async (note: string) => {
+    if (saving.dirty && !(await saving.save())) throw new Error("The latest changes couldn't be saved, so nothing was published.");
+    const version = await publishSaved(note);
+    if (!version) return;
+    setDialog(null);
+    const tests = publishTestsNote(version);
+    setNotice({ kind: tests.warning ? "warning" : "success", text: `Published version ${version.number}. Calls can use it now.${tests.text}` });
+  }, [saving, publishSaved]);
+
+  // Before a test call: save, then publish unless the latest version already plays the saved draft.
+  const prepareTestCall = useCallback(async (progress: (text: string) => void): Promise<Prepared | null> => {
+    if (saving.dirty) progress("Saving your changes…");
+    if (!(await saving.save())) throw new Error("Your latest changes couldn't be saved, so no call was placed. Try again in a moment.");
+    progress("Checking the published version…");
+    const saved = await api.get();
+    if (saved.latest_version) {
+      const latest = await api.version(saved.latest_version);
+      if (callsTheSame(latest.document, saved.document)) return { version: latest.number, published: false };
+    }
+    progress("Publishing…");
+    try {
+      const version = await publishSaved("Published for a test call", saving.revision.current);
+      return version && { version: version.number, published: true };
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && !err.extra.is_archived) {
+        throw new Error("Someone else saved this flow a moment ago, so nothing was published or called. Reload to see their changes.");
+      }
+      throw err;
+    }
+  }, [api, saving, publishSaved]);
 
   const adoptFlow = useCallback((f: FlowData, keepHistory: boolean) => {
     const result = normalise(f.document);
@@ -367,7 +414,7 @@ export function App({ boot }: { boot: Boot }) {
 
   const keepCopy = useCallback(async () => {
     const mine = store.get();
-    const copy = await api.createCopy(`${mine.name} (my copy)`, mine.doc, (initialFlow as FlowData & { team?: number }).team);
+    const copy = await api.createCopy(`${mine.name} (my copy)`, mine.doc, initialFlow.team);
     clearBackup(config.flowId);
     window.location.assign(`${config.listUrl}${copy.id}/edit`);
   }, [api, store, initialFlow, config]);
@@ -421,6 +468,7 @@ export function App({ boot }: { boot: Boot }) {
         onUndo={undo} onRedo={redo} onLayout={() => void arrange(store.get().doc, { record: true, fit: true })}
         onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => setDialog("versions")}
         onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => setDialog("publish")}
+        onTestCall={() => setDialog("test-call")}
       />
       {readOnly && <div className="fs-readonly-bar">You can look at this flow but not change it. Ask a team owner for editor access.</div>}
       <div className="fs-workspace">
@@ -470,11 +518,20 @@ export function App({ boot }: { boot: Boot }) {
           )}
         </aside>
       </div>
-      {saving.conflictOpen && <ConflictDialog onReload={() => void reloadTheirs()} onKeepCopy={keepCopy} onLater={saving.closeConflict} />}
       {dialog === "publish" && <PublishDialog errors={errors} describe={describe} onPick={pickProblem} onPublish={publish} onClose={() => setDialog(null)} />}
       {dialog === "versions" && <VersionsDialog api={api} canEdit={!readOnly} onRestore={restore} onClose={() => setDialog(null)} />}
       {dialog === "import" && <ImportDialog onImport={(r) => void importFlow(r)} onClose={() => setDialog(null)} />}
       {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog === "test-call" && (
+        <TestCallDialog
+          api={api} team={initialFlow.team} doc={doc} errors={errors} describe={describe} onPick={pickProblem}
+          credentialsUrl={config.credentialsUrl ?? "/credentials/"}
+          callUrl={(id) => (config.callUrl ?? "/calls/{id}/").replace("{id}", String(id))}
+          prepare={prepareTestCall} onClose={() => setDialog(null)}
+        />
+      )}
+      {/* Last, so that it shows above a dialog whose save was refused. */}
+      {saving.conflictOpen && <ConflictDialog onReload={() => void reloadTheirs()} onKeepCopy={keepCopy} onLater={saving.closeConflict} />}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-// Dialogs: conflict, publish, versions, import and keyboard shortcuts.
+// Dialogs: conflict, publish, versions, import and keyboard shortcuts (the test call has TestCall.tsx).
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Api } from "./api";
 import { ApiError } from "./api";
@@ -95,6 +95,23 @@ export function ConflictDialog(props: { onReload: () => void; onKeepCopy: () => 
   );
 }
 
+/** The problems that stop a publish, each a button that goes to its step (publish and test call dialogs). */
+export function PublishProblems(props: { errors: Diagnostic[]; describe: (d: Diagnostic) => string; onPick: (d: Diagnostic) => void }) {
+  return (
+    <ul className="list-unstyled fs-publish-problems">
+      {props.errors.map((d, i) => (
+        <li key={i}>
+          <button type="button" className="fs-problem fs-problem--error" onClick={() => props.onPick(d)}>
+            <span className="fs-problem-icon fs-problem-icon--error">✕</span>
+            <span className="fs-problem-where">{props.describe(d)}</span>
+            <span className="fs-problem-message">{d.message}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function PublishDialog(props: {
   errors: Diagnostic[];
   describe: (d: Diagnostic) => string;
@@ -137,17 +154,7 @@ export function PublishDialog(props: {
       {blocked ? (
         <>
           <p>Calls can only use a flow without problems. Click one to go to it:</p>
-          <ul className="list-unstyled fs-publish-problems">
-            {props.errors.map((d, i) => (
-              <li key={i}>
-                <button type="button" className="fs-problem fs-problem--error" onClick={() => props.onPick(d)}>
-                  <span className="fs-problem-icon fs-problem-icon--error">✕</span>
-                  <span className="fs-problem-where">{props.describe(d)}</span>
-                  <span className="fs-problem-message">{d.message}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <PublishProblems errors={props.errors} describe={props.describe} onPick={props.onPick} />
         </>
       ) : (
         <>

@@ -30,6 +30,7 @@ interface Props {
   onShortcuts: () => void;
   onSave: () => void;
   onPublish: () => void;
+  onTestCall: () => void;
 }
 
 export function Toolbar(p: Props) {
@@ -88,6 +89,9 @@ export function Toolbar(p: Props) {
         </button>
         {!p.readOnly && (
           <>
+            <button type="button" className="btn btn-sm btn-light fs-test-call-button" onClick={p.onTestCall} title="Call a phone now with this flow">
+              <span aria-hidden="true">☎</span> Test call
+            </button>
             <button type="button" className="btn btn-sm btn-outline-primary" onClick={p.onSave} disabled={p.status === "saving"} title="Save (Ctrl/⌘+S)">
               Save
             </button>

@@ -1,5 +1,5 @@
 // The REST API (docs/api-contract.md): session auth with the CSRF token in a header.
-import type { Diagnostic, FlowData, FlowDocument, VersionSummary } from "./types";
+import type { CallInfo, CredentialSummary, Diagnostic, FlowData, FlowDocument, VersionSummary } from "./types";
 
 export class ApiError extends Error {
   status: number;
@@ -82,8 +82,26 @@ export class Api {
     return this.call<Record<string, unknown>>("GET", this.flow("export/"));
   }
 
-  publish(note: string) {
-    return this.call<VersionSummary>("POST", this.flow("publish/"), { note });
+  /** With a revision, publishes only if the saved draft is still at that revision (else 409). */
+  publish(note: string, revision?: number) {
+    return this.call<VersionSummary>("POST", this.flow("publish/"), revision === undefined ? { note } : { note, revision });
+  }
+
+  version(number: number) {
+    return this.call<VersionSummary & { document: FlowDocument }>("GET", this.flow(`versions/${number}/`));
+  }
+
+  /** The credentials of a team (every member may read them; the token is always masked). */
+  credentials(team?: number) {
+    return this.call<{ results: CredentialSummary[] }>("GET", `credentials/?page_size=200${team ? `&team=${team}` : ""}`);
+  }
+
+  launch(body: { number: string; credential: number; variables: Record<string, string>; version?: number }) {
+    return this.call<{ call: number; status: string; url: string }>("POST", this.flow("launch/"), body);
+  }
+
+  getCall(id: number, signal?: AbortSignal) {
+    return this.call<CallInfo>("GET", `calls/${id}/`, undefined, signal);
   }
 
   versions() {

@@ -277,3 +277,26 @@ export function hasLayout(doc: FlowDocument): boolean {
     return place && Number.isFinite(place.x) && Number.isFinite(place.y);
   });
 }
+
+// {{contact.x}}, as the flow core reads it (editor/flowcore/templates.py CONTACT_RE).
+const CONTACT_RE = /\{\{\s*contact\.([A-Za-z0-9_]+)\s*\}\}/g;
+// Step fields that hold ids, not text: never scanned for variables.
+const REFERENCE_FIELDS = new Set(["id", "next_step"]);
+
+/** Names x of every {{contact.x}} the steps use, sorted (editor/flowcore/export.py contact_variables_used). */
+export function contactVariables(doc: FlowDocument): string[] {
+  const found = new Set<string>();
+  const stack: unknown[] = [];
+  for (const step of doc.steps) {
+    for (const [key, value] of Object.entries(step)) if (!REFERENCE_FIELDS.has(key)) stack.push(value);
+  }
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (value.includes("{{")) for (const m of value.matchAll(CONTACT_RE)) found.add(m[1]);
+    } else if (Array.isArray(value) || isObject(value)) {
+      for (const item of Object.values(value)) stack.push(item);
+    }
+  }
+  return [...found].sort();
+}

@@ -42,11 +42,15 @@ export interface EditorConfig {
   username: string;
   contactFields: string[];
   autosaveMs: number;
+  /** The site's credentials page, and a call's detail page with "{id}" in place of its id. */
+  credentialsUrl?: string;
+  callUrl?: string;
 }
 
 /** The flow as the API (and json_script("editor-flow")) describe it. */
 export interface FlowData {
   id: number;
+  team?: number;
   name: string;
   description: string;
   revision: number;
@@ -73,4 +77,31 @@ export interface Output {
   key: string; // "next" for a plain next_step, else the branch key ("success", "*", "2")
   label: string;
   title: string;
+}
+
+/** A Samespace credential as GET /api/credentials/ lists it (no token). */
+export interface CredentialSummary {
+  id: number;
+  team: number;
+  name: string;
+  cloud_id: string;
+  token_hint: string;
+  rejected: boolean;
+  rejected_at: string | null;
+}
+
+export type CallStatus = "queued" | "sending" | "accepted" | "failed" | "unknown" | "skipped";
+
+/** A call as GET /api/calls/{id}/ describes it (the fields the editor shows). */
+export interface CallInfo {
+  id: number;
+  number: string;
+  version: number;
+  status: CallStatus;
+  status_label: string;
+  attempts: number;
+  not_before: string | null;
+  response_status: number | null;
+  samespace_call_id: string | null;
+  error: string | null;
 }
