@@ -23,7 +23,8 @@ def _download_payloads(items: list[tuple[str, dict]]) -> HttpResponse:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, (name, document) in enumerate(items, start=1):
-            archive.writestr(f"{index:03d}-{slugify(name) or 'flow'}.json", json.dumps(flow_export(document=document), indent=2))
+            filename = f"{index:03d}-{slugify(name) or 'flow'}.json"
+            archive.writestr(filename, json.dumps(flow_export(document=document), indent=2))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="flows.zip"'
     return response
@@ -100,7 +101,7 @@ class FlowAdmin(admin.ModelAdmin):
             return format_html('<span style="color:#b42318">✖ {} error(s)</span>', obj.error_count)
         if obj.warning_count:
             return format_html('<span style="color:#b54708">⚠ {} warning(s)</span>', obj.warning_count)
-        return format_html('<span style="color:#067647">✔ valid</span>')
+        return format_html('<span style="color:#067647">{}</span>', "✔ valid")
 
     @admin.display(description="Steps")
     def steps(self, obj: Flow) -> int:
@@ -152,6 +153,6 @@ class FlowVersionAdmin(admin.ModelAdmin):
 # Credentials and calls, and flow tests (simulator scenarios), live in their own modules.
 from editor import (  # noqa: E402
     call_admin,  # noqa: F401
+    campaign_admin,  # noqa: E402,F401
     scenario_admin,  # noqa: F401
 )
-from editor import campaign_admin  # noqa: E402,F401

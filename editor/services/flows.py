@@ -114,7 +114,9 @@ def flow_publish(*, flow: Flow, user: AbstractBaseUser | None, note: str = "") -
     return version
 
 
-def flow_restore_version(*, flow: Flow, version: FlowVersion, user: AbstractBaseUser | None, base_revision: int) -> Flow:
+def flow_restore_version(
+    *, flow: Flow, version: FlowVersion, user: AbstractBaseUser | None, base_revision: int
+) -> Flow:
     """Copy a published version back into the draft (a normal, revision-checked save)."""
     return flow_update(flow=flow, user=user, base_revision=base_revision, document=version.document)
 

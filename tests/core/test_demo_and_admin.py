@@ -27,9 +27,9 @@ def test_it_creates_the_demo_user_team_and_both_example_flows(demo):
 
 
 def test_it_prints_a_working_password_and_is_idempotent(demo):
-    from django.contrib.auth import get_user_model
-
     from io import StringIO
+
+    from django.contrib.auth import get_user_model
 
     out = StringIO()
     call_command("demo_setup", stdout=out)
