@@ -15,6 +15,7 @@ Exactly-once rules kept here:
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -308,6 +309,11 @@ def call_place(*, call_id: int) -> str:
 
 
 def _record(call: Call, outcome: samespace.Outcome, *, started_at: datetime) -> None:
+    """Store one attempt, then move the call on. Two autocommit statements, no transaction:
+
+    the attempt row is written first and is the durable record of what Samespace answered; if the
+    worker dies before the call row is updated, the reaper finishes the call from that attempt.
+    """
     now = timezone.now()
     attempt = call.attempt_count
     max_attempts = int(_setting("SAMESPACE_MAX_ATTEMPTS", 5))
@@ -317,57 +323,50 @@ def _record(call: Call, outcome: samespace.Outcome, *, started_at: datetime) -> 
         attempt_outcome = AttemptOutcome.RETRY if retrying else AttemptOutcome.FAILED
     else:
         attempt_outcome = outcome.kind
-    common = {
-        "response_status": outcome.status_code,
-        "response_body": outcome.body,
-        "updated_at": now,
-    }
-    with transaction.atomic():
-        CallAttempt.objects.create(
-            call_id=call.pk,
-            number=attempt,
-            started_at=started_at,
-            duration_ms=outcome.duration_ms,
-            outcome=attempt_outcome,
-            status_code=outcome.status_code,
-            body_excerpt=outcome.excerpt,
-            error=outcome.error,
-            retry_in=delay,
-        )
-        if retrying:
-            assert delay is not None
-            not_before = now + timedelta(seconds=delay)
-            # Short waits ride on a Celery countdown; longer ones wait in the database for the reaper.
-            countdown_ok = delay <= _setting("CALLS_MAX_COUNTDOWN", 60.0)
-            Call.objects.filter(pk=call.pk, status=CallStatus.SENDING).update(
-                status=CallStatus.QUEUED,
-                not_before=not_before,
-                message_due_at=not_before if countdown_ok else None,
-                error=outcome.error,
-                **common,
-            )
-            if countdown_ok:
-                transaction.on_commit(lambda: enqueue_call(call.pk, eta=not_before))
-            return
-        if outcome.kind == samespace.Kind.RETRY:
-            status = CallStatus.FAILED
-            error = f"Gave up after {attempt} attempts. Last: {outcome.error}"
-        else:
-            status, error = outcome.kind, outcome.error
-        # A row the reaper already turned to unknown gets the real outcome of this same attempt.
-        still_open = [CallStatus.SENDING, CallStatus.UNKNOWN]
-        open_rows = Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=still_open)
-        open_rows.update(
-            status=status,
-            error=error,
-            samespace_call_id=outcome.samespace_call_id,
-            finished_at=now,
-            **common,
-        )
-        if outcome.auth_rejected and call.credential_id:
-            Credential.objects.filter(pk=call.credential_id).update(rejected_at=now)
-            credential = call.credential
-            transaction.on_commit(lambda: credential_rejected.send(sender=Credential, credential=credential))
+    CallAttempt.objects.create(
+        call_id=call.pk,
+        number=attempt,
+        started_at=started_at,
+        duration_ms=outcome.duration_ms,
+        outcome=attempt_outcome,
+        status_code=outcome.status_code,
+        body_excerpt=outcome.excerpt,
+        error=outcome.error,
+        retry_in=delay,
+    )
+    common = {"response_status": outcome.status_code, "response_body": outcome.body, "updated_at": now}
+    if retrying:
+        assert delay is not None
+        _requeue(call.pk, attempt, not_before=now + timedelta(seconds=delay), error=outcome.error, **common)
+        return
+    if outcome.kind == samespace.Kind.RETRY:
+        status = CallStatus.FAILED
+        error = f"Gave up after {attempt} attempts. Last: {outcome.error}"
+    else:
+        status, error = outcome.kind, outcome.error
+    # A row the reaper already turned to unknown gets the real outcome of this same attempt.
+    still_open = [CallStatus.SENDING, CallStatus.UNKNOWN]
+    Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=still_open).update(
+        status=status, error=error, samespace_call_id=outcome.samespace_call_id, finished_at=now, **common
+    )
+    if outcome.auth_rejected and call.credential_id:
+        Credential.objects.filter(pk=call.credential_id).update(rejected_at=now)
+        credential = call.credential
+        transaction.on_commit(lambda: credential_rejected.send(sender=Credential, credential=credential))
+
+
+def _requeue(call_id: int, attempt: int, *, not_before: datetime, **fields: Any) -> bool:
+    """Back to ``queued`` for another attempt with the same idempotency key, not before ``not_before``.
+
+    Short waits ride on a Celery countdown; longer ones wait in the database for the reaper.
+    """
+    countdown_ok = (not_before - timezone.now()).total_seconds() <= _setting("CALLS_MAX_COUNTDOWN", 60.0)
+    moved = Call.objects.filter(pk=call_id, status=CallStatus.SENDING, attempt_count=attempt).update(
+        status=CallStatus.QUEUED, not_before=not_before, message_due_at=not_before if countdown_ok else None, **fields
+    )
+    if moved and countdown_ok:
+        transaction.on_commit(lambda: enqueue_call(call_id, eta=not_before))
+    return bool(moved)
 
 
 # --- the reaper ------------------------------------------------------------------------------------
@@ -393,6 +392,10 @@ def calls_reap(*, now: datetime | None = None) -> dict[str, int]:
     )
     reaped = 0
     for pk, attempt, claimed_at in stuck:
+        recorded = CallAttempt.objects.filter(call_id=pk, number=attempt).first()
+        if recorded is not None:
+            _finish_from_attempt(pk, recorded, now=now)  # the answer was stored, the call row was not
+            continue
         with transaction.atomic():
             changed = Call.objects.filter(pk=pk, status=CallStatus.SENDING, attempt_count=attempt).update(
                 status=CallStatus.UNKNOWN, error=LOST_IN_SENDING, finished_at=now, updated_at=now
@@ -421,6 +424,24 @@ def calls_reap(*, now: datetime | None = None) -> dict[str, int]:
     if ids:
         logger.info("Reaper: enqueued %s due queued call(s) again.", len(ids))
     return {"unknown": reaped, "requeued": len(ids)}
+
+
+def _finish_from_attempt(call_id: int, recorded: CallAttempt, *, now: datetime) -> None:
+    """A worker stored an attempt's answer but stopped before updating the call: finish it from there."""
+    common = {"response_status": recorded.status_code, "response_body": recorded.body_excerpt, "updated_at": now}
+    if recorded.outcome == AttemptOutcome.RETRY:
+        wait = timedelta(seconds=recorded.retry_in or 0)
+        _requeue(call_id, recorded.number, not_before=max(now, recorded.started_at + wait), error=recorded.error,
+                 **common)
+        return
+    try:
+        call_id_found = samespace.find_call_id(json.loads(recorded.body_excerpt)) if recorded.body_excerpt else ""
+    except ValueError:
+        call_id_found = ""
+    Call.objects.filter(pk=call_id, status=CallStatus.SENDING, attempt_count=recorded.number).update(
+        status=recorded.outcome, error=recorded.error, samespace_call_id=call_id_found, finished_at=now, **common
+    )
+    logger.warning("Reaper: call %s finished from its recorded attempt (%s).", call_id, recorded.outcome)
 
 
 # --- demo ------------------------------------------------------------------------------------------

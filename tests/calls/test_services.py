@@ -164,3 +164,40 @@ def test_it_keeps_the_real_outcome_when_the_answer_arrives_after_the_reaper(vers
     monkeypatch.setattr(samespace, "post_call", slow_post)
     services.call_place(call_id=call.pk)
     assert Call.objects.get(pk=call.pk).status == CallStatus.ACCEPTED
+
+
+def test_it_finishes_a_call_from_its_recorded_attempt_when_the_worker_died_in_between(version, credential,
+                                                                                      monkeypatch, settings):
+    from editor.models import CallAttempt
+
+    enqueued = []
+    monkeypatch.setattr(services, "enqueue_call", lambda call_id, eta=None: enqueued.append(call_id))
+    now = timezone.now()
+    long_ago = now - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    accepted, retried = _queued(version, credential), _queued(version, credential)
+    for call, outcome, code, body in ((accepted, "accepted", 200, '{"call_id": "s-9"}'), (retried, "retry", 503, "")):
+        Call.objects.filter(pk=call.pk).update(status=CallStatus.SENDING, attempt_count=1, claimed_at=long_ago)
+        CallAttempt.objects.create(call=call, number=1, started_at=long_ago, outcome=outcome, status_code=code,
+                                   body_excerpt=body, retry_in=1.0 if outcome == "retry" else None)
+    enqueued.clear()
+
+    services.calls_reap(now=now)
+    accepted.refresh_from_db()
+    retried.refresh_from_db()
+    assert (accepted.status, accepted.response_status, accepted.samespace_call_id) == ("accepted", 200, "s-9")
+    assert retried.status == CallStatus.QUEUED and retried.attempt_count == 1  # certainly not processed: sent again
+    assert CallAttempt.objects.filter(call=accepted).count() == 1
+
+
+def test_it_uses_a_constant_number_of_queries_per_call(version, credential, posts, django_assert_num_queries):
+    sent, outcomes = posts
+    for round_size in (1, 5):
+        calls = []
+        with django_assert_num_queries(round_size):  # one INSERT per launch
+            for _ in range(round_size):
+                calls.append(_queued(version, credential))
+        for call in calls:
+            outcomes.append(Outcome(Kind.ACCEPTED, 200, "{}"))
+            # claim UPDATE, SELECT call + credential, INSERT attempt, UPDATE call
+            with django_assert_num_queries(4):
+                services.call_place(call_id=call.pk)
