@@ -182,7 +182,7 @@ def test_it_never_posts_twice_when_the_worker_is_killed_during_the_post(
     call.refresh_from_db()
     assert call.status == CallStatus.UNKNOWN
     assert [a.outcome for a in call.attempts.all()] == ["unknown"]
-    worker.wait_ready()  # the pool replaced its children
+    wait_for(lambda: len(worker.children()) == 2, what="the pool to replace its children")
     assert len(sandbox_requests(idempotency_key=key)) == 1
 
 
