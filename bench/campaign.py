@@ -48,6 +48,22 @@ if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
 
     from flowstudio.celery import app  # noqa: F401 - the app Celery runs (`celery -A campaign`)
 
+    if os.environ.get("BENCH_PROFILE_DIR"):
+        import cProfile
+
+        from celery.signals import worker_process_init, worker_process_shutdown
+
+        _profile = cProfile.Profile()
+
+        @worker_process_init.connect
+        def _start_profile(**kwargs) -> None:
+            _profile.enable()
+
+        @worker_process_shutdown.connect
+        def _stop_profile(**kwargs) -> None:
+            _profile.disable()
+            _profile.dump_stats(str(Path(os.environ["BENCH_PROFILE_DIR"]) / f"child-{os.getpid()}.prof"))
+
     _per_task: dict[str, list] = defaultdict(list)
     _current = {"statements": 0}
 
@@ -136,6 +152,11 @@ def _cpu() -> float:
     return times.user + times.system
 
 
+def _own_cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+
+
 def _tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by a process and all its descendants."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -213,7 +234,8 @@ def main() -> None:
     parser.add_argument("-n", "--contacts", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=100_000, help="CSV rows for the import comparison (0: skip)")
     parser.add_argument("--repeat", type=int, default=2, help="import rounds (best of)")
-    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="worker processes (default 4: a place_call mostly waits on the sandbox and the database)")
     parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes serving the sandbox")
     parser.add_argument("--worker-loglevel", default="WARNING", help="INFO logs every task (slower)")
     parser.add_argument("--database-url", default=os.environ.get(
@@ -329,8 +351,8 @@ def main() -> None:
         server, worker, beat = procs
 
         def cpu_now() -> dict[str, float]:
-            return {"sandbox": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid), "beat": _tree_cpu(beat.pid),
-                    "client": _cpu()}
+            return {"sandbox": _tree_cpu(server.pid), "worker": _tree_cpu(worker.pid),
+                    "worker main process": _own_cpu_of(worker.pid), "beat": _tree_cpu(beat.pid), "client": _cpu()}
 
         before = cpu_now()
         started = time.perf_counter()

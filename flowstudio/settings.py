@@ -189,6 +189,7 @@ WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
+CAMPAIGN_MAX_SLOT_WAIT = env_float("CAMPAIGN_MAX_SLOT_WAIT", 3.0)  # seconds a worker waits for a near send slot
 CLOCK_FROM_DB = DEBUG and env_bool("CLOCK_FROM_DB", False)  # never in production
 
 # --- Simulator ----------------------------------------------------------------

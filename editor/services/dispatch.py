@@ -26,6 +26,7 @@ absorbs the few milliseconds between the check and the request reaching Samespac
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -34,10 +35,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone as dj_timezone
+from django.utils.dateparse import parse_datetime, parse_time
 
 from editor import clock, samespace
+from editor.campaign_window import UTC as UTC_ZONE
 from editor.campaign_window import window_open
 from editor.campaign_window import zone as tz_of
 from editor.flowcore import contact_variables_used, validate
@@ -293,27 +297,57 @@ def campaign_precheck(call: Call) -> str | SendLater | None:
     return None
 
 
-CHECK_FIELDS = ("id", "number", "timezone", "campaign_id", "campaign__status", "campaign__status_reason",
-                "campaign__ends_at", "campaign__timezone", "campaign__window_start", "campaign__window_end",
-                "campaign__weekdays", "campaign__calls_per_minute")
+# The last checks run before every campaign POST, so they read with one plain SQL statement (the ORM
+# spent ten times its CPU compiling the same query for each call). Default table names; parameters only.
+CHECK_SQL = """
+SELECT cc.id, cc.timezone, c.id, c.status, c.status_reason, c.ends_at, c.timezone, c.window_start, c.window_end,
+       c.weekdays, c.calls_per_minute,
+       EXISTS (SELECT 1 FROM editor_donotcall d WHERE d.team_id = c.team_id AND d.number = cc.number)
+FROM editor_campaigncontact cc JOIN editor_campaign c ON c.id = cc.campaign_id
+WHERE cc.id = %s
+"""
+CHECK_COLUMNS = ("id", "timezone", "campaign_id", "campaign__status", "campaign__status_reason", "campaign__ends_at",
+                 "campaign__timezone", "campaign__window_start", "campaign__window_end", "campaign__weekdays",
+                 "campaign__calls_per_minute", "dnc")
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What the last checks read: one light query per call (no model instances, no ordering)."""
+    """What the last checks read (ids and the pace; no model instances)."""
 
     contact_id: int
     campaign_id: int
     calls_per_minute: int
 
 
+def _read_facts(contact_id: int) -> dict[str, Any] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(CHECK_SQL, [contact_id])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row = dict(zip(CHECK_COLUMNS, found, strict=True))
+    # Values as the ORM would give them, on PostgreSQL and on SQLite (which returns text).
+    ends_at = row["campaign__ends_at"]
+    if isinstance(ends_at, str):
+        ends_at = parse_datetime(ends_at)
+    if ends_at is not None and dj_timezone.is_naive(ends_at):
+        ends_at = dj_timezone.make_aware(ends_at, UTC_ZONE)
+    row["campaign__ends_at"] = ends_at
+    for key in ("campaign__window_start", "campaign__window_end"):
+        if isinstance(row[key], str):
+            row[key] = parse_time(row[key])
+    if isinstance(row["campaign__weekdays"], str):
+        row["campaign__weekdays"] = json.loads(row["campaign__weekdays"])
+    row["dnc"] = bool(row["dnc"])
+    return row
+
+
 def _check(call: Call) -> str | Facts:
     """The facts of a call that may be sent now, or why it must not be (the contact updated)."""
-    rows = list(CampaignContact.objects.filter(pk=call.campaign_contact_id).order_by()
-                .annotate(dnc=on_dnc()).values(*CHECK_FIELDS, "dnc")[:1])
-    if not rows:
+    row = _read_facts(call.campaign_contact_id)
+    if row is None:
         return "The campaign contact of this call was deleted: not sent."
-    row = rows[0]
     contact = row["id"]
     status = row["campaign__status"]
     now = clock.now()
