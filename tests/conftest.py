@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "editor" / "demo"
-# Tests under these folders are also run on SQLite (the `make run` default).
-SQLITE_DIRS = ("flowcore", "core")
+# Tests under these folders or files are also run on SQLite (the `make run` default): the flow
+# core, models, services and CLIs. Tests that need real workers, Redis or a browser stay on PostgreSQL.
+SQLITE_PATHS = (
+    "flowcore",
+    "core",
+    "simulator",
+    "campaigns/test_import.py",
+    "campaigns/test_states.py",
+    "campaigns/test_window.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -19,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
             rel = Path(str(item.fspath)).resolve().relative_to(root)
         except ValueError:
             continue
-        if rel.parts and rel.parts[0] in SQLITE_DIRS:
+        if any(rel.as_posix() == path or rel.as_posix().startswith(path + "/") for path in SQLITE_PATHS):
             item.add_marker(pytest.mark.sqlite)
 
 
