@@ -274,7 +274,7 @@ def main() -> None:
     }
     import redis
 
-    redis.Redis.from_url(args.broker_url).delete(queue, "unacked", "unacked_index")
+    redis.Redis.from_url(args.broker_url).delete(queue, "unacked", "unacked_index", f"_kombu.binding.{queue}")
     os.environ.update(env)
     _ensure_postgres_database(args.database_url)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -426,7 +426,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
         logs.close()
-        redis.Redis.from_url(args.broker_url).delete(queue, "unacked", "unacked_index")
+        redis.Redis.from_url(args.broker_url).delete(queue, "unacked", "unacked_index", f"_kombu.binding.{queue}")
 
     n = args.contacts
     plain_rate, campaign_rate = n / plain_seconds, n / campaign_seconds

@@ -139,7 +139,7 @@ def _purge_queue(url: str, queue: str) -> None:
     import redis
 
     client = redis.Redis.from_url(url)
-    client.delete(queue, "unacked", "unacked_index")
+    client.delete(queue, "unacked", "unacked_index", f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def campaign_env(broker: str, queue: str, **overrides: str) -> dict[str, str]:
@@ -189,7 +189,7 @@ class Runtime:
 @pytest.fixture(scope="session")
 def campaign_broker() -> Iterator[tuple[str, str]]:
     url = private_broker_url()
-    queue = f"campaign-tests-{os.getpid()}"
+    queue = "campaign-tests"  # a queue of our own: other suites' workers on the same Redis DB never see it
     _purge_queue(url, queue)
     yield url, queue
     _purge_queue(url, queue)
