@@ -9,7 +9,12 @@ export DEBUG ?= 1
 run: setup
 	@bash scripts/run-dev.sh
 
-setup: venv frontend migrate demo
+setup: .env venv frontend migrate demo
+
+# A development checkout runs with DEBUG=1 (so `manage.py` works without exports);
+# production sets its variables in the environment instead (see README).
+.env:
+	@printf '# Development settings for this checkout (git-ignored). Real environment variables win.\nDEBUG=1\n' > $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +37,7 @@ frontend:
 		cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
 	fi
 
-migrate: venv
+migrate: .env venv
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -42,7 +47,7 @@ demo: migrate
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: venv-dev frontend chromium
+test: .env venv-dev frontend chromium
 	@bash scripts/test.sh
 
 lint: venv-dev

@@ -3,6 +3,8 @@
 Every value comes from an environment variable through the typed helpers in
 ``flowstudio.env``; a malformed value stops start-up with a message naming it.
 Development defaults apply only when DEBUG is on; production must set them.
+A git-ignored ``.env`` file beside manage.py (``make`` writes one with DEBUG=1 for a
+development checkout) fills in variables that the environment does not set.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import hashlib
 from pathlib import Path
 
 import dj_database_url
+from dotenv import load_dotenv
 
 from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Real environment variables always win over the file (override=False).
+_env_file = env_str("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_dotenv(_env_file, override=False)
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
