@@ -47,10 +47,12 @@ def show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _kind(value: Any) -> str:
-    """What kind of value this is, in plain words."""
+def kind_of(value: Any) -> str:
+    """What kind of value this is, in plain words (shared by every message that names one)."""
     if isinstance(value, bool):
         return "a yes/no value"
+    if value is None:
+        return "empty"
     if isinstance(value, int | float):
         return "a number"
     if isinstance(value, str):
@@ -64,7 +66,7 @@ def _kind(value: Any) -> str:
 
 def check_phone(value: Any) -> str | None:
     if not isinstance(value, str):
-        return f'is {_kind(value)}, not text. Write the number as text, for example "+14155550100"'
+        return f'is {kind_of(value)}, not text. Write the number as text, for example "+14155550100"'
     if _PHONE_RE.fullmatch(value) or _PHONE_TEMPLATE_RE.fullmatch(value):
         return None
     return (
@@ -75,7 +77,7 @@ def check_phone(value: Any) -> str | None:
 
 def check_url(value: Any) -> str | None:
     if not isinstance(value, str):
-        return f"is {_kind(value)}, not a web address. Write an address starting with https://"
+        return f"is {kind_of(value)}, not a web address. Write an address starting with https://"
     plain = _ANY_BRACES_RE.sub("x", value) if "{{" in value else value
     if _URL_RE.fullmatch(plain):
         return None
@@ -88,12 +90,12 @@ def check_count(value: Any) -> str | None:
         return None if value > 0 else "is not a positive number. Use a whole number of 1 or more, such as 4"
     if isinstance(value, str):
         return "is text, not a number. Write it as a plain whole number, such as 4"
-    return f"is {_kind(value)}, not a whole number. Use a whole number of 1 or more, such as 4"
+    return f"is {kind_of(value)}, not a whole number. Use a whole number of 1 or more, such as 4"
 
 
 def check_variable(value: Any) -> str | None:
     if not isinstance(value, str):
-        return f"is {_kind(value)}, not a name. Use a name such as account_id"
+        return f"is {kind_of(value)}, not a name. Use a name such as account_id"
     if value == CONTACT:
         return "is reserved for contact fields ({{contact.…}}). Choose another name, such as account_id"
     if _IDENTIFIER_RE.fullmatch(value):
@@ -112,7 +114,7 @@ def check_method(value: Any) -> str | None:
 def check_text(value: Any) -> str | None:
     if isinstance(value, str):
         return None
-    return f"is {_kind(value)}, not text. Write the words to say"
+    return f"is {kind_of(value)}, not text. Write the words to say"
 
 
 @dataclass(frozen=True, slots=True)

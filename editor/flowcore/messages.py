@@ -10,7 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec, show
+from .blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec, kind_of, show
+from .parse import id_text
 
 EMPTY_FLOW = "This flow has no steps yet. Start it with a Call step."
 _TYPES = ", ".join(BLOCKS)
@@ -58,28 +59,6 @@ def _show_id(sid: str) -> str:
     return sid if _PLAIN_ID_RE.fullmatch(sid) else show(sid)
 
 
-def _id_text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if value is None:
-        return "empty"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "an unexpected value"
-
-
 def _type_title(step: Any) -> str | None:
     if isinstance(step, dict):
         kind = step.get("type")
@@ -114,7 +93,7 @@ class Namer:
 
     def name(self, position: int, *, capital: bool = True) -> str:
         step = self.steps[position]
-        sid = _id_text(step.get("id")) if isinstance(step, dict) else None
+        sid = id_text(step.get("id")) if isinstance(step, dict) else None
         if sid is None or not sid.strip():
             return f"{'The' if capital else 'the'} {ordinal(position + 1)} step"
         return label_for(self.layout, sid, capital=capital)
@@ -126,7 +105,7 @@ class Namer:
 
     def not_a_step(self, position: int, value: Any) -> str:
         return (
-            f"The {ordinal(position + 1)} item in the flow is not a step: it is {_kind(value)}. "
+            f"The {ordinal(position + 1)} item in the flow is not a step: it is {kind_of(value)}. "
             "Remove it or replace it with a step."
         )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .blocks import show
+from .blocks import kind_of, show
 from .diagnostics import Diagnostic, diagnostic
 from .templates import transform_strings
 
@@ -47,26 +47,12 @@ def _invalid(message: str) -> Diagnostic:
     return diagnostic("invalid_payload", None, None, message)
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if value is None:
-        return "empty"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, dict):
-        return "a single object"
-    return f"a {type(value).__name__}"
-
-
 def extract(payload: Any) -> Extracted | Diagnostic:
     """Recognise the form of ``payload``; return its parts, or an ``invalid_payload`` diagnostic."""
     if isinstance(payload, list):
         return Extracted(payload, {}, {})
     if not isinstance(payload, dict):
-        return _invalid(f"This is not a call flow: it is {_kind(payload)}. {_EXPECTED}")
+        return _invalid(f"This is not a call flow: it is {kind_of(payload)}. {_EXPECTED}")
     if "steps" in payload and "flow" in payload:
         return _invalid(
             'This has both a "steps" list and a "flow" list, so it is unclear which one is the flow. '
@@ -75,17 +61,17 @@ def extract(payload: Any) -> Extracted | Diagnostic:
     if "steps" in payload:
         steps = payload["steps"]
         if not isinstance(steps, list):
-            return _invalid(f'The "steps" of this flow should be a list of steps, but it is {_kind(steps)}.')
+            return _invalid(f'The "steps" of this flow should be a list of steps, but it is {kind_of(steps)}.')
         layout = payload.get("layout")
         if layout is None:
             layout = {}
         elif not isinstance(layout, dict):
-            return _invalid(f'The "layout" of this flow should be an object, but it is {_kind(layout)}.')
+            return _invalid(f'The "layout" of this flow should be an object, but it is {kind_of(layout)}.')
         settings = payload.get("settings")
         if settings is None:
             settings = {}
         elif not isinstance(settings, dict):
-            return _invalid(f'The "settings" of this flow should be an object, but it is {_kind(settings)}.')
+            return _invalid(f'The "settings" of this flow should be an object, but it is {kind_of(settings)}.')
         record = settings.get("record")
         if record is not None and not isinstance(record, bool):
             return _invalid(f'The "record" setting should be true or false, but it is {show(record)}.')
@@ -94,7 +80,7 @@ def extract(payload: Any) -> Extracted | Diagnostic:
         steps = payload["flow"]
         if not isinstance(steps, list):
             return _invalid(
-                f'The "flow" of this Samespace payload should be a list of steps, but it is {_kind(steps)}.'
+                f'The "flow" of this Samespace payload should be a list of steps, but it is {kind_of(steps)}.'
             )
         record = payload.get("record")
         if record is not None and not isinstance(record, bool):
