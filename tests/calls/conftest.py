@@ -101,6 +101,21 @@ def use_broker(url: str | None, transport_options: dict | None = None) -> None:
     app.amqp._producer_pool = None
 
 
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """SIGTERM a process started in its own group, then SIGKILL the group if it lingers."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
 class Worker:
     """A ``celery worker`` process; its log file is kept for assertions."""
 
@@ -142,16 +157,7 @@ class Worker:
         self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=10)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
+        stop_process_group(self.proc)
         self._log_file.close()
 
 

@@ -9,8 +9,6 @@ private Redis DB, the sandbox fixtures). Workers and beat read the moved clock f
 from __future__ import annotations
 
 import io
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +26,7 @@ from tests.calls.conftest import (  # noqa: F401 - fixtures reused from the call
     private_broker_url,
     sandbox_requests,
     sandbox_url,
+    stop_process_group,
     wait_for,
     worker_database_url,
     worker_env,
@@ -122,16 +121,7 @@ class Beat:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=10)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
+        stop_process_group(self.proc)
         self._log_file.close()
 
 
