@@ -97,10 +97,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
-
     from editor.models import Flow, Membership, Team
     from editor.services.flows import flow_create
+    from rest_framework.authtoken.models import Token
 
     user, _ = get_user_model().objects.get_or_create(username="bench-api")
     team, _ = Team.objects.get_or_create(slug="bench-api", defaults={"name": "Bench API"})

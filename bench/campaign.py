@@ -180,7 +180,6 @@ def import_bench(campaign_factory, rows: int, repeat: int) -> tuple[float, float
     """(best import seconds, best plain seconds, SQL statements of one import), taking turns."""
     import phonenumbers
     from django.db import connection, transaction
-
     from editor.models import CampaignContact
     from editor.services.contacts import contacts_import
 
@@ -285,13 +284,13 @@ def main() -> None:
     import requests
     from django.conf import settings
     from django.db import connection
-
     from editor.models import Campaign, CampaignContact, CampaignStatus, Team, WorkerHeartbeat
     from editor.samespace import build_payload, endpoint
     from editor.services.campaigns import campaign_create, campaign_start
     from editor.services.contacts import contacts_import
     from editor.services.credentials import credential_create
     from editor.services.flows import flow_create, flow_publish
+
     from sandbox.models import SandboxRequest
 
     port = _free_port()

@@ -103,7 +103,6 @@ def setup_data() -> tuple[str, dict[int, int]]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
-
     from editor.models import Membership, Team
     from editor.services.flows import flow_create
 

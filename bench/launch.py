@@ -201,12 +201,12 @@ def main() -> None:
     import requests
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
     from editor.models import Call, CallStatus, Team, WorkerHeartbeat
     from editor.samespace import build_payload, endpoint
     from editor.services.calls import call_create
     from editor.services.credentials import credential_create
     from editor.services.flows import flow_create, flow_publish
+
     from sandbox.models import SandboxRequest
 
     port = _free_port()

@@ -16,7 +16,7 @@ from pathlib import Path
 import dj_database_url
 from dotenv import load_dotenv
 
-from .env import env_bool, env_float, env_int, env_list, env_str
+from flowstudio.env import ImproperlyConfiguredEnv, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Real environment variables always win over the file (override=False).
@@ -51,14 +51,19 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
-    "editor",
+    # Lowest first; each app may use the ones above it only (docs/architecture.md).
+    "editor.legacy",
+    "editor.accounts",
+    "editor.flows",
+    "editor.calls",
+    "editor.campaigns",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "editor.api.middleware.RequestSizeLimitMiddleware",
+    "editor.common.api.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,14 +92,16 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "editor.context_processors.worker_status",
+                "editor.calls.context_processors.worker_status",
             ],
         },
     },
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'flowstudio.sqlite3'}")
+# Production names its database; only a development checkout falls back to SQLite under var/.
+_default_database = f"sqlite:///{VAR_DIR / 'flowstudio.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _default_database) if DEBUG else env_str("DATABASE_URL")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat write at the same time: WAL lets readers run beside a
@@ -192,15 +199,17 @@ WORKER_HEARTBEAT_INTERVAL = env_float("WORKER_HEARTBEAT_INTERVAL", 10.0)
 WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 # Campaigns: beat sends the dispatcher tick every CAMPAIGN_TICK_SECONDS; each tick claims at most
 # CAMPAIGN_BATCH contacts per campaign and keeps at most CAMPAIGN_MAX_IN_FLIGHT calls queued or
-# sending per campaign. CLOCK_FROM_DB (tests, DEBUG only) lets editor.clock read a moved time.
+# sending per campaign. CLOCK_FROM_DB (tests, DEBUG only) lets editor/campaigns/clock.py read a moved time.
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
 CAMPAIGN_MAX_SLOT_WAIT = env_float("CAMPAIGN_MAX_SLOT_WAIT", 3.0)  # seconds a worker waits for a near send slot
-CLOCK_FROM_DB = DEBUG and env_bool("CLOCK_FROM_DB", False)  # never in production
+CLOCK_FROM_DB = env_bool("CLOCK_FROM_DB", False)
+if CLOCK_FROM_DB and not DEBUG:
+    raise ImproperlyConfiguredEnv("CLOCK_FROM_DB moves the campaigns' clock for tests; it cannot be on with DEBUG=0.")
 
 # --- Simulator ----------------------------------------------------------------
-# "Really send it" in the simulator (editor/safehttp.py): private, loopback, link-local and other
+# "Really send it" in the simulator (editor/flows/safehttp.py): private, loopback, link-local and other
 # non-public addresses are refused unless listed here (IPs, networks such as 10.1.0.0/16, or host names).
 SIMULATOR_HTTP_ALLOWLIST = env_list("SIMULATOR_HTTP_ALLOWLIST", [])
 SIMULATOR_HTTP_TIMEOUT = env_float("SIMULATOR_HTTP_TIMEOUT", 5.0)
@@ -210,7 +219,8 @@ SIMULATOR_HTTP_MAX_REDIRECTS = env_int("SIMULATOR_HTTP_MAX_REDIRECTS", 5)
 SIMULATOR_HTTP_SENDS_PER_MINUTE = env_int("SIMULATOR_HTTP_SENDS_PER_MINUTE", 30)
 
 # --- Celery -----------------------------------------------------------------
-_broker = env_str("CELERY_BROKER_URL", "")
+# Production names its broker; only a development checkout falls back to the embedded one.
+_broker = env_str("CELERY_BROKER_URL", "") if DEBUG else env_str("CELERY_BROKER_URL")
 if _broker:
     CELERY_BROKER_URL = _broker
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -265,7 +275,7 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API ---------------------------------------------------------------
 # Request body limits (bytes). Bigger bodies get 413 in the API's error shape
-# (editor.api.middleware); multipart/form-data uploads have their own, larger limit.
+# (editor/common/api/middleware.py); multipart/form-data uploads have their own, larger limit.
 API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 5 * 1024 * 1024)
 API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 # Django's own check (non-file form data, request.body) matches the JSON limit; uploaded
@@ -286,17 +296,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "editor.api.errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "editor.api.pagination.StandardPagination",
+    "EXCEPTION_HANDLER": "editor.common.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "editor.common.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["editor.api.filters.NameSearchFilter", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_FILTER_BACKENDS": ["editor.common.api.filters.NameSearchFilter", "rest_framework.filters.OrderingFilter"],
     "DEFAULT_PARSER_CLASSES": [
-        "editor.api.parsers.LimitedJSONParser",
+        "editor.common.api.parsers.LimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_CLASSES": ["editor.api.throttling.AnonThrottle", "editor.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "editor.common.api.throttling.AnonThrottle",
+        "editor.common.api.throttling.UserThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FlowStudio API",
@@ -311,10 +324,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
-        "CallStatusEnum": "editor.models.calls.CallStatus",
-        "CampaignStatusEnum": "editor.models.campaigns.CampaignStatus",
-        "ContactStatusEnum": "editor.models.campaigns.ContactStatus",
-        "RoleEnum": "editor.models.teams.Role",
+        "CallStatusEnum": "editor.calls.models.CallStatus",
+        "CampaignStatusEnum": "editor.campaigns.models.CampaignStatus",
+        "ContactStatusEnum": "editor.campaigns.models.ContactStatus",
+        "RoleEnum": "editor.accounts.models.Role",
         "SimulationStatusEnum": ["waiting", "ended"],
     },
 }
@@ -325,7 +338,7 @@ AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # A locked-out sign-in gets a page in the site's look (JSON under /api/), status 429.
-AXES_LOCKOUT_CALLABLE = "editor.account_views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "editor.accounts.views.lockout_response"
 
 if DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

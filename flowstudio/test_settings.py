@@ -9,7 +9,7 @@ os.environ.setdefault("CELERY_TASK_SOFT_TIME_LIMIT", "15")
 os.environ.setdefault("SAMESPACE_READ_TIMEOUT", "3")
 os.environ.setdefault("SAMESPACE_CONNECT_TIMEOUT", "2")
 
-from .settings import *  # noqa: E402,F403
+from flowstudio.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SandboxRequest
+from sandbox.models import SandboxRequest
 
 
 @admin.register(SandboxRequest)

@@ -22,9 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from editor.flowcore import validate
-
-from . import faults
-from .models import SandboxRequest
+from sandbox import faults
+from sandbox.models import SandboxRequest
 
 logger = logging.getLogger(__name__)
 REDACTED = "REDACTED"

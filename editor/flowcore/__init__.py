@@ -34,11 +34,11 @@ Decisions where the contract is silent:
 
 from __future__ import annotations
 
-from .blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec
-from .diagnostics import CODES, Diagnostic, is_valid
-from .export import contact_variables_used, export_payload, render_contact_variables, step_label
-from .parse import ParseResult, parse
-from .validate import validate
+from editor.flowcore.blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec
+from editor.flowcore.diagnostics import CODES, Diagnostic, is_valid
+from editor.flowcore.export import contact_variables_used, export_payload, render_contact_variables, step_label
+from editor.flowcore.parse import ParseResult, parse
+from editor.flowcore.validate import validate
 
 __all__ = [
     "BLOCKS",

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .templates import CONTACT, PLACEHOLDER_PATTERN
+from editor.flowcore.templates import CONTACT, PLACEHOLDER_PATTERN
 
 # A check returns None when the value is fine, else the end of a sentence that starts
 # 'Step 3 has the number "12X", which …' and explains what to write instead.

@@ -37,9 +37,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .messages import label_for
-from .parse import id_text, parse
-from .runtime import (
+from editor.flowcore.messages import label_for
+from editor.flowcore.parse import id_text, parse
+from editor.flowcore.runtime import (
     HTTP_OUTCOMES,
     KEYPAD,
     NEXT,

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec, kind_of, show
-from .parse import id_text
+from editor.flowcore.blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec, kind_of, show
+from editor.flowcore.parse import id_text
 
 EMPTY_FLOW = "This flow has no steps yet. Start it with a Call step."
 _TYPES = ", ".join(BLOCKS)

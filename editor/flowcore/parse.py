@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .blocks import kind_of, show
-from .diagnostics import Diagnostic, diagnostic
-from .templates import transform_strings
+from editor.flowcore.blocks import kind_of, show
+from editor.flowcore.diagnostics import Diagnostic, diagnostic
+from editor.flowcore.templates import transform_strings
 
 _EXPECTED = (
     'FlowStudio reads a list of steps, a Samespace payload with a "flow" list, '

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
-from .templates import CONTACT_RE, RUNTIME_RE
+from editor.flowcore.templates import CONTACT_RE, RUNTIME_RE
 
 if TYPE_CHECKING:
-    from .interpret import Program
+    from editor.flowcore.interpret import Program
 
 KEYPAD = frozenset("0123456789*#")
 NEXT = "next"  # the branch key of a plain next_step (as the canvas names its output)

@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from editor.models import Membership, Role, Team
-from editor.services import teams as team_services
-from editor.services.errors import ServiceError
+from editor.accounts import services as team_services
+from editor.accounts.models import Membership, Role, Team
+from editor.common.errors import ServiceError
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from editor.models import Membership, Role
-from editor.services import teams as team_services
-from editor.services.errors import PermissionDenied
+from editor.accounts import services as team_services
+from editor.accounts.models import Membership, Role
+from editor.common.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

@@ -111,8 +111,8 @@ def shot() -> Callable:
 
 @pytest.fixture
 def make_flow(team, owner):
-    """Create a flow in the owner's team from any accepted form (DESIGN §2)."""
-    from editor.services.flows import flow_create
+    """Create a flow in the owner's team from any accepted form (docs/architecture.md, "The flow document")."""
+    from editor.flows.services.flows import flow_create
 
     def _make(name: str = "Reminder", document=None):
         return flow_create(team=team, user=owner, name=name, document=document)
@@ -122,4 +122,4 @@ def make_flow(team, owner):
 
 @pytest.fixture
 def demo_payload() -> dict:
-    return json.loads((ROOT / "editor" / "demo" / "samespace_example.json").read_text())
+    return json.loads((ROOT / "editor" / "flows" / "demo" / "samespace_example.json").read_text())

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import connect, drag_block, node, open_editor, wait_saved
+from tests.support.browser import connect, drag_block, node, open_editor, wait_saved
 
 EXPECTED_PAYLOAD = {
     "cloud_id": "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .helpers import node, open_editor, wait_saved
+from tests.support.browser import node, open_editor, wait_saved
 
 SMALL_FLOW = {
     "steps": [
@@ -17,7 +17,7 @@ SMALL_FLOW = {
 
 
 def test_it_explains_a_stale_save_and_keeps_a_copy(owner_page, live_server, make_flow, shot):
-    from editor.models import Flow
+    from editor.flows.models import Flow
 
     first = owner_page
     flow = make_flow("Shared flow", SMALL_FLOW)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import node, open_editor, wait_saved
+from tests.support.browser import node, open_editor, wait_saved
 
 THREE_STEPS = {
     "steps": [

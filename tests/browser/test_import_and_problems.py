@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import node, open_editor
+from tests.support.browser import node, open_editor
 
 
 def test_it_imports_the_samespace_example_with_its_problems(owner_page, live_server, make_flow, demo_payload, shot):

@@ -6,7 +6,7 @@ import json
 
 from playwright.sync_api import expect
 
-from .helpers import node, open_editor
+from tests.support.browser import node, open_editor
 
 
 def test_it_manages_flows_from_the_list(owner_page, live_server, make_flow, demo_payload, shot, tmp_path):

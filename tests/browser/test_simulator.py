@@ -7,7 +7,7 @@ import copy
 from playwright.sync_api import Page, expect
 from pytest_httpserver import HTTPServer
 
-from .helpers import node, open_editor
+from tests.support.browser import node, open_editor
 
 MENU = {
     "steps": [
@@ -121,7 +121,7 @@ def test_it_walks_a_flow_in_the_simulator(owner_page, live_server, make_flow, sh
 
 
 def test_it_shows_what_a_failing_test_differs_in_and_stops_publishing(owner_page, live_server, make_flow, owner, shot):
-    from editor.services.scenarios import scenario_create
+    from editor.flows.services.scenarios import scenario_create
 
     flow = make_flow("Balance line", copy.deepcopy(MENU))
     scenario_create(

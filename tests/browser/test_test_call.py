@@ -1,4 +1,4 @@
-"""The editor's "Test call" button (issue 5): it publishes first when needed, launches the call through a
+"""The editor's "Test call" button: it publishes first when needed, launches the call through a
 real Celery worker process (Redis broker, test database) to the sandbox on the live server, and shows the
 call's status live. Also: the guidance when something is missing, and no button for viewers.
 """
@@ -11,11 +11,10 @@ import re
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from tests.support.browser import node, open_editor, wait_checked
+
 # The sandbox on the live server, from the calls tests; their `worker` fixture (a Celery worker process on a
 # private Redis DB and the test database) is shared through tests/conftest.py.
-from tests.calls.conftest import sandbox_requests, sandbox_url  # noqa: F401
-
-from .helpers import node, open_editor, wait_checked
 
 FLOW = {
     "steps": [
@@ -29,7 +28,7 @@ FLOW = {
 
 
 def sandbox_credential(team, url: str, name: str = "Sandbox"):
-    from editor.services.credentials import credential_create
+    from editor.calls.services.credentials import credential_create
 
     return credential_create(
         team=team, user=None, name=name, cloud_id="CLOUD-1", auth_token=django_settings.SANDBOX_AUTH_TOKEN, base_url=url
@@ -46,7 +45,8 @@ def open_test_call(page):
 def test_it_publishes_then_places_a_test_call_and_shows_it_live(
     owner_page, live_server, make_flow, team, worker, sandbox_url, sandbox_requests, shot, settings  # noqa: F811
 ):
-    from editor.models import Call, FlowVersion
+    from editor.calls.models import Call
+    from editor.flows.models import FlowVersion
 
     page = owner_page
     credential = sandbox_credential(team, sandbox_url)
@@ -128,7 +128,8 @@ def test_it_publishes_then_places_a_test_call_and_shows_it_live(
 def test_it_guides_when_a_credential_a_number_or_a_valid_flow_is_missing(
     owner_page, live_server, make_flow, team, sandbox_url, shot  # noqa: F811
 ):
-    from editor.models import Call, FlowVersion
+    from editor.calls.models import Call
+    from editor.flows.models import FlowVersion
 
     page = owner_page
     flow = make_flow("No credential yet", FLOW)

@@ -12,8 +12,8 @@ import pytest
 import requests
 from werkzeug import Response
 
-from editor import samespace
-from editor.samespace import Kind, check_base_url, parse_retry_after, post_call
+from editor.calls import samespace
+from editor.calls.samespace import Kind, check_base_url, parse_retry_after, post_call
 
 PAYLOAD = {"cloud_id": "C", "auth_token": "tok-secret-123", "record": False, "flow": []}
 
@@ -171,7 +171,7 @@ def test_it_builds_the_payload_from_the_version_contact_and_number(samespace_exa
 
 
 def test_it_backs_off_with_jitter_and_never_before_retry_after(settings):
-    from editor.services.calls import retry_delay
+    from editor.calls.services.calls import retry_delay
 
     settings.SAMESPACE_BACKOFF_BASE = 1.0
     settings.SAMESPACE_BACKOFF_MAX = 30.0

@@ -1,4 +1,7 @@
-"""`make run` has no Redis: the same launch goes through Celery's filesystem transport (DESIGN §5, §7)."""
+"""`make run` has no Redis: the same launch goes through Celery's filesystem transport.
+
+See docs/architecture.md, "Services".
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,16 @@ import sys
 
 import pytest
 
-from editor.models import CallStatus
-
-from .conftest import ROOT, Worker, final_call, worker_database_url, worker_env
+from editor.calls.models import CallStatus
+from tests.support.workers import ROOT, Worker, final_call, worker_database_url, worker_env
 
 pytestmark = [pytest.mark.slow]
 
 LAUNCH = """
 from django.db import transaction
-from editor.models import Credential, Flow
-from editor.services.calls import call_launch
+from editor.calls.models import Credential
+from editor.flows.models import Flow
+from editor.calls.services.calls import call_launch
 with transaction.atomic():
     call = call_launch(flow=Flow.objects.get(pk={flow}), user=None, number="+15550100",
                        credential=Credential.objects.get(pk={credential}), variables={{"name": "Ada"}})

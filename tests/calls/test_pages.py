@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from editor.models import Call, CallAttempt, Credential, WorkerHeartbeat
-from editor.services.credentials import credential_create
-from editor.services.flows import flow_create, flow_publish
+from editor.calls.models import Call, CallAttempt, Credential, WorkerHeartbeat
+from editor.calls.services.credentials import credential_create
+from editor.flows.services.flows import flow_create, flow_publish
 
 pytestmark = pytest.mark.django_db
 TOKEN = "tok_page_0f9e8d7c6b5a4f3e2d1c"
@@ -84,7 +84,7 @@ def test_it_shows_calls_with_status_badges_and_filters(client, viewer, version, 
 
 def test_it_launches_a_call_from_the_calls_page(client, editor_user, version, credential, monkeypatch,
                                                 django_capture_on_commit_callbacks):
-    monkeypatch.setattr("editor.tasks.place_call.apply_async", lambda args, eta=None: None)
+    monkeypatch.setattr("editor.calls.tasks.place_call.apply_async", lambda args, eta=None: None)
     client.force_login(editor_user)
     assert "Place the call" in client.get("/calls/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,7 +96,7 @@ def test_it_launches_a_call_from_the_calls_page(client, editor_user, version, cr
 
 
 def test_it_shows_a_call_with_payload_attempts_and_call_again(client, editor_user, version, credential, monkeypatch):
-    monkeypatch.setattr("editor.tasks.place_call.apply_async", lambda args, eta=None: None)
+    monkeypatch.setattr("editor.calls.tasks.place_call.apply_async", lambda args, eta=None: None)
     call = _call(version, credential, status="unknown", response_status=500, response_body='{"error": "boom"}',
                  error="Samespace answered 500", attempt_count=1)
     CallAttempt.objects.create(call=call, number=1, started_at=timezone.now(), outcome="unknown", status_code=500,
@@ -142,7 +142,7 @@ def test_it_reports_database_broker_and_worker_in_healthz(client):
 
 
 def test_it_answers_503_when_the_broker_is_down(client, settings):
-    from .conftest import use_broker
+    from tests.support.workers import use_broker
 
     original = (settings.CELERY_BROKER_URL, dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
     use_broker("redis://127.0.0.1:9/0")  # nothing listens there
@@ -157,20 +157,20 @@ def test_it_answers_503_when_the_broker_is_down(client, settings):
 def test_it_keeps_the_token_write_only_in_the_admin(client, django_user_model, team, credential):
     admin = django_user_model.objects.create_superuser(username="root", email="r@example.com", password="pw")
     client.force_login(admin)
-    page = client.get(f"/admin/editor/credential/{credential.pk}/change/").content.decode()
+    page = client.get(f"/admin/calls/credential/{credential.pk}/change/").content.decode()
     assert TOKEN not in page and credential.token_ciphertext not in page
     assert 'name="auth_token"' in page and "••••••••2d1c" in page
 
-    response = client.post("/admin/editor/credential/add/", {
+    response = client.post("/admin/calls/credential/add/", {
         "team": team.pk, "name": "From admin", "cloud_id": "C9", "auth_token": "admin-token-abcdef123456",
         "base_url": "https://api.samespace.com/api/public/v1"})
     assert response.status_code == 302, response.content.decode()[:2000]
     created = Credential.objects.get(name="From admin")
     assert created.reveal_token() == "admin-token-abcdef123456"
-    refused = client.post("/admin/editor/credential/add/", {
+    refused = client.post("/admin/calls/credential/add/", {
         "team": team.pk, "name": "Bad", "cloud_id": "C", "auth_token": "t", "base_url": "https://10.0.0.1/"})
     assert refused.status_code == 200 and not Credential.objects.filter(name="Bad").exists()
-    kept = client.post(f"/admin/editor/credential/{created.pk}/change/", {
+    kept = client.post(f"/admin/calls/credential/{created.pk}/change/", {
         "team": team.pk, "name": "Renamed", "cloud_id": "C9", "auth_token": "",
         "base_url": "https://api.samespace.com/api/public/v1"})
     assert kept.status_code == 302
@@ -183,8 +183,8 @@ def test_it_shows_calls_read_only_in_the_admin(client, django_user_model, versio
     call = _call(version, credential, status="accepted")
     CallAttempt.objects.create(call=call, number=1, started_at=timezone.now(), outcome="accepted", status_code=200)
     client.force_login(admin)
-    assert client.get("/admin/editor/call/").status_code == 200
-    page = client.get(f"/admin/editor/call/{call.pk}/change/").content.decode()
+    assert client.get("/admin/calls/call/").status_code == 200
+    page = client.get(f"/admin/calls/call/{call.pk}/change/").content.decode()
     assert "REDACTED" in page and 'name="status"' not in page and "Save" not in page
-    assert client.get("/admin/editor/call/add/").status_code == 403
-    assert client.post(f"/admin/editor/call/{call.pk}/delete/").status_code == 403
+    assert client.get("/admin/calls/call/add/").status_code == 403
+    assert client.post(f"/admin/calls/call/{call.pk}/delete/").status_code == 403

@@ -1,4 +1,4 @@
-"""The auth token at rest, in messages, logs and dumps (issue 5 points 1 and 6)."""
+"""The auth token at rest, in messages, logs and dumps."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
-from editor import crypto
-from editor.models import Credential
-from editor.services.credentials import credential_create
-
-from .conftest import final_call
+from editor.calls import crypto
+from editor.calls.models import Credential
+from editor.calls.services.credentials import credential_create
+from tests.support.workers import final_call
 
 TOKEN = "secret-7d1f0c9a4e2b48b3a6c5d8e9f0a1b2c3"
 
@@ -54,8 +53,8 @@ def test_it_refuses_to_rotate_when_a_token_cannot_be_read(team, settings):
 def test_it_publishes_only_the_call_id(team, samespace_example_fixed, django_capture_on_commit_callbacks):
     from celery.signals import before_task_publish
 
-    from editor.services.calls import call_create
-    from editor.services.flows import flow_create, flow_publish
+    from editor.calls.services.calls import call_create
+    from editor.flows.services.flows import flow_create, flow_publish
     from flowstudio.celery import app
 
     flow = flow_create(team=team, user=None, name="F", document=samespace_example_fixed)
@@ -84,7 +83,7 @@ def test_it_leaves_no_plaintext_token_in_a_database_dump_or_the_logs(worker, ver
                                                                       settings):
     from django.db import connection
 
-    from editor.services.calls import call_create
+    from editor.calls.services.calls import call_create
 
     settings.SANDBOX_AUTH_TOKEN = TOKEN  # the sandbox (in this process) now expects this token
     credential = credential_create(team=calls_team, user=None, name="Real", cloud_id="C", auth_token=TOKEN,

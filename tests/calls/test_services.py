@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from editor import samespace
-from editor.models import Call, CallStatus, Credential
-from editor.samespace import Kind, Outcome
-from editor.services import calls as services
-from editor.services.credentials import credential_create
-from editor.services.flows import flow_create, flow_publish
+from editor.calls import hooks, samespace
+from editor.calls.models import Call, CallStatus, Credential
+from editor.calls.samespace import Kind, Outcome
+from editor.calls.services import calls as services
+from editor.calls.services.credentials import credential_create
+from editor.flows.services.flows import flow_create, flow_publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 TOKEN = "svc-token-5e4d3c2b1a09f8e7d6c5"
@@ -98,7 +98,7 @@ def test_it_never_retries_unknown_or_failed(version, credential, posts, kind, st
 def test_it_marks_the_credential_and_signals_on_401(version, credential, posts, django_capture_on_commit_callbacks):
     sent, outcomes = posts
     received = []
-    services.credential_rejected.connect(lambda sender, credential, **kw: received.append(credential.pk),
+    hooks.credential_rejected.connect(lambda sender, credential, **kw: received.append(credential.pk),
                                          weak=False, dispatch_uid="test-401")
     try:
         call = _queued(version, credential)
@@ -106,7 +106,7 @@ def test_it_marks_the_credential_and_signals_on_401(version, credential, posts, 
         with django_capture_on_commit_callbacks(execute=True):
             services.call_place(call_id=call.pk)
     finally:
-        services.credential_rejected.disconnect(dispatch_uid="test-401")
+        hooks.credential_rejected.disconnect(dispatch_uid="test-401")
     credential.refresh_from_db()
     assert credential.rejected_at is not None and received == [credential.pk]
 
@@ -168,7 +168,7 @@ def test_it_keeps_the_real_outcome_when_the_answer_arrives_after_the_reaper(vers
 
 def test_it_finishes_a_call_from_its_recorded_attempt_when_the_worker_died_in_between(version, credential,
                                                                                       monkeypatch, settings):
-    from editor.models import CallAttempt
+    from editor.calls.models import CallAttempt
 
     enqueued = []
     monkeypatch.setattr(services, "enqueue_call", lambda call_id, eta=None: enqueued.append(call_id))

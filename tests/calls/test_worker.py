@@ -1,25 +1,24 @@
-"""Launch → worker process → sandbox on a live server, on Redis and PostgreSQL (DESIGN §4, issue 5 point 6)."""
+"""Launch → worker process → sandbox on a live server, on Redis and PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 from django.utils import timezone
 
-from editor.models import Call, CallStatus
-
-from .conftest import WORKER_MAX_ATTEMPTS, WORKER_TIME_LIMIT, final_call, wait_for
+from editor.calls.models import Call, CallStatus
+from tests.support.workers import WORKER_MAX_ATTEMPTS, WORKER_TIME_LIMIT, final_call, wait_for
 
 pytestmark = [pytest.mark.slow]
 
 
 def launch(version, credential, number: str, **variables):
-    from editor.services.calls import call_create
+    from editor.calls.services.calls import call_create
 
     return call_create(version=version, credential=credential, number=number, variables={"name": "Ada", **variables})
 
 
 def test_it_records_the_worker_heartbeat_for_healthz(worker, transactional_db, client, settings):
-    from editor.models import WorkerHeartbeat
+    from editor.calls.models import WorkerHeartbeat
 
     wait_for(lambda: WorkerHeartbeat.objects.filter(hostname=worker.hostname).exists(), what="a heartbeat")
     body = client.get("/healthz").json()
@@ -71,7 +70,7 @@ def test_it_fails_a_400_at_once_without_retrying(worker, version, credential, sa
 
 
 def test_it_fails_a_refused_token_and_marks_the_credential(worker, version, credential, sandbox_requests):
-    from editor.services.credentials import credential_update
+    from editor.calls.services.credentials import credential_update
 
     credential_update(credential=credential, auth_token="not-the-sandbox-token")
     call = final_call(launch(version, credential, "+15550100").pk)
@@ -116,7 +115,7 @@ def test_it_honours_retry_after_on_429(worker, version, credential, sandbox_requ
 
 
 def test_it_gives_up_after_the_configured_attempts_when_nothing_listens(worker, version, credential):
-    from editor.services.credentials import credential_update
+    from editor.calls.services.credentials import credential_update
 
     credential_update(credential=credential, base_url="http://127.0.0.1:9/api/public/v1")  # discard port: refused
     call = final_call(launch(version, credential, "+15550100").pk)
@@ -128,7 +127,7 @@ def test_it_gives_up_after_the_configured_attempts_when_nothing_listens(worker, 
 
 
 def test_it_posts_once_when_the_same_task_is_delivered_twice(worker, version, credential, sandbox_requests):
-    from editor.tasks import place_call
+    from editor.calls.tasks import place_call
 
     call = launch(version, credential, "+15550100")
     place_call.apply_async(args=[call.pk])  # a second message for the same call
@@ -142,7 +141,7 @@ def test_it_posts_once_when_the_same_task_is_delivered_twice(worker, version, cr
 def test_it_sends_nothing_for_a_rolled_back_transaction(worker, broker_url, version, credential, sandbox_requests):
     from django.db import transaction
 
-    from .conftest import queue_length
+    from tests.support.workers import queue_length
 
     with pytest.raises(RuntimeError), transaction.atomic():
         launch(version, credential, "+15550111")
@@ -159,7 +158,7 @@ def test_it_sends_nothing_for_a_rolled_back_transaction(worker, broker_url, vers
 def test_it_never_posts_twice_when_the_worker_is_killed_during_the_post(
     worker, version, credential, sandbox_requests, settings
 ):
-    from editor.services.calls import calls_reap
+    from editor.calls.services.calls import calls_reap
 
     settings.SANDBOX_SLOW_SECONDS = 3  # below the worker's read timeout: the kill comes first
     call = launch(version, credential, "+15550555")
@@ -187,7 +186,7 @@ def test_it_never_posts_twice_when_the_worker_is_killed_during_the_post(
 
 
 def test_it_reenqueues_a_due_call_whose_message_was_lost(worker, version, credential, sandbox_requests, settings):
-    from editor.services.calls import calls_reap
+    from editor.calls.services.calls import calls_reap
 
     long_ago = timezone.now() - timezone.timedelta(minutes=10)
     call = launch(version, credential, "+15550100")
@@ -211,10 +210,9 @@ def test_it_never_posts_twice_when_the_whole_worker_is_killed_during_the_post(
 ):
     """SIGKILL of the main process and its children: the message stays unacknowledged in Redis and
     is handed out again after the visibility timeout; its new delivery loses the claim."""
-    from editor.services.calls import calls_reap
+    from editor.calls.services.calls import calls_reap
     from flowstudio.celery import app
-
-    from .conftest import Worker, private_broker_url, purge, use_broker, worker_database_url, worker_env
+    from tests.support.workers import Worker, private_broker_url, purge, use_broker, worker_database_url, worker_env
 
     url = private_broker_url(offset=1)  # a Redis DB of its own, so no other worker takes the message
     purge(url, everything=True)

@@ -1,9 +1,9 @@
 """Campaign fixtures: factories, and for the worker tests real processes — Celery workers and beat
 on Redis (a queue of our own), the sandbox on pytest-django's live server, the test database.
 
-Reuses the calls tests' helpers (``tests.calls.conftest``: Worker, worker_env, wait_for, the
+Uses the shared helpers of tests/support (Worker, worker_env, wait_for, the
 private Redis DB, the sandbox fixtures). Workers and beat read the moved clock from the database
-(CLOCK_FROM_DB), so a test moves time for every process at once with ``editor.clock``.
+(CLOCK_FROM_DB), so a test moves time for every process at once with ``editor/campaigns/clock.py``.
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.calls.conftest import (  # noqa: F401 - fixtures reused from the calls tests
+from tests.support.workers import (
     ROOT,
     Worker,
     private_broker_url,
-    sandbox_requests,
-    sandbox_url,
     stop_process_group,
     wait_for,
     worker_database_url,
@@ -48,14 +46,14 @@ FLOW = {
 
 
 def make_version(team, *, document: dict | None = None):
-    from editor.services.flows import flow_create, flow_publish
+    from editor.flows.services.flows import flow_create, flow_publish
 
     flow = flow_create(team=team, user=None, name=f"Reminder {uuid.uuid4().hex[:4]}", document=document or FLOW)
     return flow_publish(flow=flow, user=None)
 
 
 def make_credential(team, base_url: str = "http://127.0.0.1:9/api/public/v1", *, name: str = "Sandbox"):
-    from editor.services.credentials import credential_create
+    from editor.calls.services.credentials import credential_create
 
     return credential_create(team=team, user=None, name=name, cloud_id="CLOUD-1",
                              auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=base_url)
@@ -76,8 +74,8 @@ def us_numbers(count: int, *, start: int = 1000, area: str = "212") -> list[str]
 
 def make_campaign(team, version, credential, *, numbers: list[str] | None = None, upload: io.BytesIO | None = None,
                   start: bool = False, **fields):
-    from editor.services.campaigns import campaign_create, campaign_start
-    from editor.services.contacts import contacts_import
+    from editor.campaigns.services.campaigns import campaign_create, campaign_start
+    from editor.campaigns.services.contacts import contacts_import
 
     defaults = {"name": "Reminders", "flow_version": version, "credential": credential, "timezone": "UTC",
                 "window_start": datetime.min.time(), "window_end": datetime.min.time(),
@@ -203,7 +201,7 @@ def runtime(django_db_setup, campaign_broker, tmp_path_factory) -> Iterator[Runt
 
 @pytest.fixture
 def live_team(transactional_db):
-    from editor.models import Team
+    from editor.accounts.models import Team
 
     return Team.objects.create(name="Campaign team", slug=f"campaign-{uuid.uuid4().hex[:6]}")
 
@@ -214,14 +212,14 @@ def live_version(live_team):
 
 
 @pytest.fixture
-def live_credential(live_team, sandbox_url):  # noqa: F811 - the fixture imported above
+def live_credential(live_team, sandbox_url):
     return make_credential(live_team, sandbox_url)
 
 
 @pytest.fixture
 def moved_clock(settings):
     """Move the clock of this process and of the workers (CLOCK_FROM_DB) for one test."""
-    from editor import clock
+    from editor.campaigns import clock
 
     settings.CLOCK_FROM_DB = True
     yield clock
@@ -235,7 +233,7 @@ def free_port() -> int:
 
 
 def final_contacts(campaign, *, timeout: float = 60.0) -> None:
-    from editor.models import Campaign, CampaignStatus
+    from editor.campaigns.models import Campaign, CampaignStatus
 
     wait_for(lambda: Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.COMPLETED, timeout=timeout,
              interval=0.2, what=f"campaign {campaign.pk} to complete")

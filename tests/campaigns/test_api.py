@@ -8,10 +8,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from editor.models import Campaign, CampaignStatus, DoNotCall
-from tests.api.helpers import assert_error_shape, token_client
-
-from .conftest import make_campaign, make_credential, make_version, us_numbers
+from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
+from tests.campaigns.conftest import make_campaign, make_credential, make_version, us_numbers
+from tests.support.api import assert_error_shape, token_client
 
 pytestmark = pytest.mark.django_db
 

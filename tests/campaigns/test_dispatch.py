@@ -12,14 +12,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from editor import clock
-from editor.models import Call, CallStatus, Campaign, CampaignContact, CampaignPacing, CampaignStatus, ContactStatus
-from editor.services.calls import SendLater
-from editor.services.campaigns import campaign_pause, campaign_start
-from editor.services.dispatch import campaign_precheck, campaigns_tick, reconcile
-from editor.services.dnc import dnc_add
-
-from .conftest import make_campaign, us_numbers
+from editor.calls.hooks import SendLater
+from editor.calls.models import Call, CallStatus
+from editor.campaigns import clock
+from editor.campaigns.models import Campaign, CampaignContact, CampaignPacing, CampaignStatus, ContactStatus
+from editor.campaigns.services.campaigns import campaign_pause, campaign_start
+from editor.campaigns.services.dispatch import campaign_precheck, campaigns_tick, reconcile
+from editor.campaigns.services.dnc import dnc_add
+from tests.campaigns.conftest import make_campaign, us_numbers
 
 pytestmark = pytest.mark.django_db
 C = ContactStatus
@@ -52,11 +52,11 @@ def test_it_claims_due_contacts_creates_calls_and_enqueues_them_on_commit(
     campaign = running(team, version, credential, numbers=us_numbers(3))
     callbacks = tick(django_capture_on_commit_callbacks)
 
-    calls = list(Call.objects.filter(campaign_contact__campaign=campaign).order_by("id"))
+    calls = list(Call.objects.filter(campaign_link__contact__campaign=campaign).order_by("id"))
     assert [c.number for c in calls] == us_numbers(3)
     assert len(callbacks) == 1  # one on_commit that publishes every call of the batch
     for call in calls:
-        contact = call.campaign_contact
+        contact = call.campaign_link.contact
         assert (contact.status, contact.attempts, contact.last_call_id) == (C.CALLING, 1, call.pk)
         assert call.status == CallStatus.QUEUED
         assert call.request_payload["auth_token"] == "REDACTED"
@@ -204,8 +204,8 @@ def test_it_stops_at_the_end_time(team, version, credential, django_capture_on_c
 
 def test_it_pauses_a_campaign_whose_credential_samespace_refused(team, version, credential,
                                                                  django_capture_on_commit_callbacks):
-    from editor.models import Credential
-    from editor.services.calls import credential_rejected
+    from editor.calls.hooks import credential_rejected
+    from editor.calls.models import Credential
 
     campaign = running(team, version, credential, numbers=us_numbers(1))
     Credential.objects.filter(pk=credential.pk).update(rejected_at=clock.now())

@@ -6,12 +6,11 @@ import tracemalloc
 
 import pytest
 
-from editor.models import CampaignContact, ContactStatus
-from editor.services.contacts import BadFile, contacts_import, contacts_preview, normalise_number
-from editor.services.dnc import dnc_add, dnc_import
-from editor.services.errors import InvalidFields
-
-from .conftest import csv_file, make_campaign
+from editor.campaigns.models import CampaignContact, ContactStatus
+from editor.campaigns.services.contacts import BadFile, contacts_import, contacts_preview, normalise_number
+from editor.campaigns.services.dnc import dnc_add, dnc_import
+from editor.common.errors import InvalidFields
+from tests.campaigns.conftest import csv_file, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,7 @@ def test_it_reports_every_rejected_row_with_its_line_and_reason(campaign):
 
 
 def test_it_merges_duplicates_first_one_wins_across_formats_batches_and_uploads(campaign, monkeypatch):
-    from editor.services import contacts as contacts_module
+    from editor.campaigns.services import contacts as contacts_module
 
     monkeypatch.setattr(contacts_module, "BATCH", 2)  # duplicates across batches too
     upload = csv_file("number,name\n+12125551001,first\n(212) 555-1002,second\n212-555-1001,dup of 2\n"
@@ -159,7 +158,7 @@ def test_it_previews_the_first_rows_and_the_variables_the_flow_lacks(campaign):
 
 
 def test_it_streams_a_large_file_in_bounded_memory(team, version, credential, monkeypatch):
-    from editor.services import contacts as contacts_module
+    from editor.campaigns.services import contacts as contacts_module
 
     monkeypatch.setattr(contacts_module, "BATCH", 100)
     normalise_number("+12125551000", "US")  # load phonenumbers' metadata before measuring

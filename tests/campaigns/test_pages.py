@@ -6,9 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from editor.models import Campaign, CampaignStatus, DoNotCall
-
-from .conftest import make_campaign, us_numbers
+from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
+from tests.campaigns.conftest import make_campaign, us_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +101,9 @@ def test_it_pauses_resumes_and_cancels_from_the_admin_with_a_progress_column(cli
                                                                             credential):
     campaign = make_campaign(team, version, credential, numbers=us_numbers(2), start=True)
     client.force_login(admin_user)
-    changelist = client.get(reverse("admin:editor_campaign_changelist")).content.decode()
+    changelist = client.get(reverse("admin:campaigns_campaign_changelist")).content.decode()
     assert "0 / 2 (0%)" in changelist
-    url = reverse("admin:editor_campaign_changelist")
+    url = reverse("admin:campaigns_campaign_changelist")
     client.post(url, {"action": "pause", "_selected_action": [campaign.pk]})
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.PAUSED
     client.post(url, {"action": "resume", "_selected_action": [campaign.pk]})
@@ -112,4 +111,4 @@ def test_it_pauses_resumes_and_cancels_from_the_admin_with_a_progress_column(cli
     client.post(url, {"action": "cancel", "_selected_action": [campaign.pk]})
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.CANCELLED and "in the admin" in campaign.status_reason
-    assert client.get(reverse("admin:editor_campaign_change", args=[campaign.pk])).status_code == 200
+    assert client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).status_code == 200

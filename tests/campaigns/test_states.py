@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from editor import clock
-from editor.models import Campaign, CampaignContact, CampaignStatus, ContactStatus
-from editor.services.campaigns import (
+from editor.campaigns import clock
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus
+from editor.campaigns.services.campaigns import (
     ALLOWED_FROM,
     CampaignNotReady,
     CampaignStateError,
@@ -21,9 +21,8 @@ from editor.services.campaigns import (
     campaign_update,
     pause_for_credential,
 )
-from editor.services.errors import InvalidFields
-
-from .conftest import make_campaign, make_version, us_numbers
+from editor.common.errors import InvalidFields
+from tests.campaigns.conftest import make_campaign, make_version, us_numbers
 
 pytestmark = pytest.mark.django_db
 S = CampaignStatus
@@ -103,7 +102,7 @@ def test_it_says_why_a_campaign_cannot_start(team, credential):
 
 
 def test_it_refuses_to_resume_while_samespace_refuses_the_token(campaign, credential):
-    from editor.services.credentials import credential_update
+    from editor.calls.services.credentials import credential_update
 
     campaign = campaign_start(campaign=campaign)
     credential.rejected_at = clock.now()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from editor.campaign_window import next_open, pacing_summary, plain_duration, window_minutes, window_open
+from editor.campaigns.window import next_open, pacing_summary, plain_duration, window_minutes, window_open
 
 WEEK = list(range(7))
 WEEKDAYS = [0, 1, 2, 3, 4]

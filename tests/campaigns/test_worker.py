@@ -1,5 +1,5 @@
 """Campaigns on real parts: Celery worker processes and beat on Redis, the sandbox on a live server,
-PostgreSQL; the clock moved through the database for every process (issue 6 point 6).
+PostgreSQL; the clock moved through the database for every process.
 
 Timings are read from the sandbox's recorded request times, never from how long the test took.
 """
@@ -16,12 +16,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils.dateparse import parse_datetime
 
-from editor import clock
-from editor.models import Call, CallStatus, Campaign, CampaignContact, CampaignStatus, ContactStatus
-from editor.services.campaigns import campaign_pause, campaign_resume, campaign_start
-from editor.services.dnc import dnc_add
-
-from .conftest import TICK, Runtime, final_contacts, free_port, make_campaign, us_numbers, wait_for
+from editor.calls.models import Call, CallStatus
+from editor.campaigns import clock
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus
+from editor.campaigns.services.campaigns import campaign_pause, campaign_resume, campaign_start
+from editor.campaigns.services.dnc import dnc_add
+from tests.campaigns.conftest import TICK, Runtime, final_contacts, free_port, make_campaign, us_numbers, wait_for
 
 pytestmark = [pytest.mark.slow]
 C = ContactStatus
@@ -55,7 +55,7 @@ def test_it_calls_a_500_contact_campaign_once_per_number(runtime, live_team, liv
     assert Counter(r["number"] for r in log) == Counter(numbers)  # each number exactly once
     assert all(r["status"] == 200 for r in log)
     assert statuses(campaign) == {C.ACCEPTED: 500}
-    assert Call.objects.filter(campaign_contact__campaign=campaign).count() == 500
+    assert Call.objects.filter(campaign_link__contact__campaign=campaign).count() == 500
 
 
 def test_it_finishes_every_contact_when_the_workers_are_killed_mid_post(
@@ -69,7 +69,7 @@ def test_it_finishes_every_contact_when_the_workers_are_killed_mid_post(
         if worker.proc.poll() is None:
             os.killpg(worker.proc.pid, signal.SIGKILL)  # the main process and its children, mid-POST
             worker.proc.wait(timeout=10)
-    slow = Call.objects.get(number="+12125550555", campaign_contact__campaign=campaign)
+    slow = Call.objects.get(number="+12125550555", campaign_link__contact__campaign=campaign)
     assert slow.status == CallStatus.SENDING
     runtime.start_worker()  # a new worker takes over (and one more to keep the session's two)
     runtime.start_worker()
@@ -159,7 +159,7 @@ def test_it_sends_nothing_after_a_pause_and_continues_after_resume(
     beat_before = runtime.beat.text().count("campaigns-tick")
 
     def quiet() -> bool:
-        calls = Call.objects.filter(campaign_contact__campaign=campaign)
+        calls = Call.objects.filter(campaign_link__contact__campaign=campaign)
         open_calls = calls.filter(status__in=(CallStatus.QUEUED, CallStatus.SENDING)).exists()
         ticks = runtime.beat.text().count("campaigns-tick") - beat_before
         return not open_calls and ticks >= 3
@@ -170,7 +170,7 @@ def test_it_sends_nothing_after_a_pause_and_continues_after_resume(
     assert late == []
     called_while_paused = len(received(sandbox_requests, numbers))
     assert called_while_paused < 40
-    skipped = Call.objects.filter(campaign_contact__campaign=campaign, status=CallStatus.SKIPPED)
+    skipped = Call.objects.filter(campaign_link__contact__campaign=campaign, status=CallStatus.SKIPPED)
     assert all("paused" in call.error for call in skipped)
 
     campaign_resume(campaign=campaign)
@@ -194,7 +194,7 @@ def test_it_calls_in_the_callees_window_on_a_daylight_saving_day(
     assert statuses(campaign)[C.PENDING] == 2
 
     # Across midnight: a 21:00-02:00 window that belongs to the day it starts (Monday in Tokyo).
-    from editor.services.campaigns import campaign_update
+    from editor.campaigns.services.campaigns import campaign_update
 
     campaign_pause(campaign=campaign)
     campaign_update(campaign=campaign, window_start=time(21), window_end=time(2), weekdays=[0])
@@ -223,7 +223,7 @@ def test_it_never_calls_a_number_added_to_do_not_call_mid_campaign(
 
 
 def test_it_pauses_on_401_and_says_why(runtime, live_team, live_version, live_credential, sandbox_requests):
-    from editor.services.credentials import credential_update
+    from editor.calls.services.credentials import credential_update
 
     credential_update(credential=live_credential, auth_token="not-the-sandbox-token")
     numbers = us_numbers(20, start=9000)
@@ -232,7 +232,7 @@ def test_it_pauses_on_401_and_says_why(runtime, live_team, live_version, live_cr
              what="the campaign to pause")
     campaign.refresh_from_db()
     assert "refused the auth token" in campaign.status_reason and "401" in campaign.status_reason
-    wait_for(lambda: not Call.objects.filter(campaign_contact__campaign=campaign,
+    wait_for(lambda: not Call.objects.filter(campaign_link__contact__campaign=campaign,
                                              status__in=(CallStatus.QUEUED, CallStatus.SENDING)).exists(),
              timeout=20, what="queued calls to be skipped")
     refused = received(sandbox_requests, numbers)

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from editor.flowcore import CODES, is_valid, validate
-
-from .flows import call, connect, digits, http, only, play, summary
+from tests.flowcore.flows import call, connect, digits, http, only, play, summary
 
 PLAIN_WORDS = re.compile(r"^[A-Z\"'{].*[.?]$", re.DOTALL)
 

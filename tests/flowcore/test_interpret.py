@@ -8,8 +8,7 @@ import pytest
 
 from editor.flowcore.interpret import FlowNotRunnable, HttpResult, InputError, Limits, Program, Run, render
 from editor.flowcore.scenario import run_scenario
-
-from .flows import call, connect, digits, http, load_fixture, play
+from tests.flowcore.flows import call, connect, digits, http, load_fixture, play
 
 
 def kinds(run: Run) -> list[tuple[str | None, str]]:

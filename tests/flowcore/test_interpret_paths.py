@@ -9,8 +9,7 @@ from editor.flowcore.interpret import InputError, Program
 from editor.flowcore.paths import generate, other_input
 from editor.flowcore.renames import detect_renames, rename_in_scenario
 from editor.flowcore.scenario import check_scenario, first_difference, normalise_inputs, run_scenario, saved_inputs
-
-from .flows import call, connect, digits, http, load_fixture, play
+from tests.flowcore.flows import call, connect, digits, http, load_fixture, play
 
 MENU = [
     call("0", "1"),

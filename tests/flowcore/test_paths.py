@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 from editor.flowcore import validate
-
-from .flows import call, chain, connect, digits, http, only, play, summary
+from tests.flowcore.flows import call, chain, connect, digits, http, only, play, summary
 
 
 def test_it_reports_a_variable_set_on_one_branch_only() -> None:

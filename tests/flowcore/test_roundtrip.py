@@ -16,8 +16,7 @@ from editor.flowcore import (
     step_label,
     validate,
 )
-
-from .flows import call, digits, http, load_fixture, play
+from tests.flowcore.flows import call, digits, http, load_fixture, play
 
 
 def as_strings(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from editor.flowcore import is_valid, parse, validate
-
-from .flows import load_fixture, summary
+from tests.flowcore.flows import load_fixture, summary
 
 
 def test_it_finds_exactly_the_four_problems_of_the_samespace_example() -> None:

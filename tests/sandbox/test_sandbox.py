@@ -1,4 +1,4 @@
-"""The sandbox imitating Samespace's POST /call/flow (issue 5 point 5)."""
+"""The sandbox imitating Samespace's POST /call/flow."""
 
 from __future__ import annotations
 

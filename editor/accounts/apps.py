@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Teams, memberships and roles, API tokens, sign-in and the account and team pages."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "editor.accounts"
+    verbose_name = "Teams and accounts"

@@ -1,0 +1,63 @@
+"""Create the demo user, team and flows for `make run` (idempotent)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from editor.accounts.models import Membership, Role, Team
+from editor.flows.models import Flow
+from editor.flows.services.flows import flow_import
+
+DEMO_DIR = Path(__file__).resolve().parents[3] / "flows" / "demo"
+DEMO_FLOWS = [
+    ("Samespace example (as documented)", "samespace_example.json",
+     "The example from Samespace's documentation, unchanged. It has four problems to find."),
+    ("Samespace example (fixed)", "samespace_example_fixed.json",
+     "The same flow with its problems fixed: it validates clean."),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo user, team and example flows, and print how to sign in."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--username", default="demo")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        username = options["username"]
+        password_file = Path(settings.VAR_DIR) / "demo-password.txt"
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com", "is_staff": True, "is_superuser": True}
+        )
+        if created or not password_file.exists():
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save()
+            password_file.parent.mkdir(parents=True, exist_ok=True)
+            password_file.write_text(password + "\n")
+        password = password_file.read_text().strip()
+
+        team, _ = Team.objects.get_or_create(slug="demo", defaults={"name": "Demo team"})
+        Membership.objects.get_or_create(team=team, user=user, defaults={"role": Role.OWNER})
+        for name, filename, description in DEMO_FLOWS:
+            if not Flow.objects.filter(team=team, name=name).exists():
+                payload = json.loads((DEMO_DIR / filename).read_text())
+                flow_import(team=team, user=user, name=name, payload=payload, description=description)
+        if settings.SANDBOX_ENABLED:
+            from editor.calls.services.calls import demo_sandbox_setup
+
+            demo_sandbox_setup(team=team, user=user, flow_name=DEMO_FLOWS[1][0])
+
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo ready: sign in at http://127.0.0.1:8000/ as {username!r} with password {password!r}"
+        ))

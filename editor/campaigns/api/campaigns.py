@@ -1,0 +1,438 @@
+"""Campaigns and the do-not-call list.
+
+* ``/api/campaigns/`` list (``?status=``, ``?team=``), create; ``/api/campaigns/{id}/`` read (with
+  progress), PATCH, DELETE (not while in progress)
+* ``POST /api/campaigns/{id}/contacts/`` multipart ``file`` (+ ``number_column``; ``preview=true``
+  saves nothing) → the import report; ``GET`` lists the contacts (``?status=``, ``?number=``)
+* ``POST /api/campaigns/{id}/start|pause|resume|cancel/``
+* ``GET /api/campaigns/{id}/results.csv`` per-contact results (streamed)
+* ``/api/do-not-call/`` list (``?search=``), add, ``DELETE /api/do-not-call/{id}/``,
+  ``POST /api/do-not-call/import/`` (multipart ``file``)
+
+Every member reads; editors and owners write (viewers get 403). Another team's campaign or
+number is a 404 for every method and action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
+
+from editor.accounts.permissions import TeamChoiceMixin, TeamRolePermission, require_edit_role
+from editor.calls.selectors import credential_in_team
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, DoNotCall
+from editor.campaigns.selectors import (
+    campaigns_for_user,
+    contacts_of,
+    dnc_for_user,
+    progress,
+    readiness,
+    results_rows,
+    summary,
+)
+from editor.campaigns.services import campaigns as service
+from editor.campaigns.services.contacts import contacts_import, contacts_preview, import_report
+from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.common.api.pagination import StandardPagination
+from editor.common.api.parsers import LimitedJSONParser
+from editor.common.api.schema import ErrorSerializer
+from editor.flows.selectors import published_version
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Field errors under extra.fields, or why it is refused."),
+    403: OpenApiResponse(ErrorSerializer, description="Viewers cannot change campaigns."),
+    404: OpenApiResponse(ErrorSerializer, description="No such campaign in your teams."),
+    409: OpenApiResponse(ErrorSerializer, description="Not possible in the campaign's current status."),
+}
+
+
+# --- serializers -------------------------------------------------------------------------------------
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    flow = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="flow_version.number", read_only=True)
+    credential = serializers.SerializerMethodField()
+    window_start = serializers.TimeField(format="%H:%M", read_only=True)
+    window_end = serializers.TimeField(format="%H:%M", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "team", "name", "status", "status_label", "status_reason", "status_changed_at", "flow",
+                  "version", "credential", "timezone", "starts_at", "ends_at", "window_start", "window_end",
+                  "weekdays", "calls_per_minute", "max_attempts", "retry_delay_seconds", "default_region",
+                  "columns", "created_at", "updated_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+    def get_flow(self, obj: Campaign) -> dict:
+        flow = obj.flow_version.flow
+        return {"id": flow.pk, "name": flow.name}
+
+    def get_credential(self, obj: Campaign) -> dict | None:
+        return {"id": obj.credential.pk, "name": obj.credential.name} if obj.credential else None
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    progress = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField(help_text="The pace in plain words.")
+    missing_variables = serializers.SerializerMethodField()
+    start_problems = serializers.SerializerMethodField()
+    last_import = serializers.SerializerMethodField()
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "progress", "summary", "missing_variables", "start_problems",
+                  "last_import"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_progress(self, obj: Campaign) -> dict:
+        data = progress(obj)
+        for key in ("estimated_finish", "next_window"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    def get_summary(self, obj: Campaign) -> str:
+        return summary(obj)
+
+    def get_missing_variables(self, obj: Campaign) -> list[str]:
+        return readiness(obj)["missing_variables"]
+
+    def get_start_problems(self, obj: Campaign) -> list[str]:
+        return readiness(obj)["start_problems"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_last_import(self, obj: Campaign) -> dict | None:
+        item = obj.imports.first()
+        return import_report(item) if item else None
+
+
+class CampaignFieldsSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    flow = serializers.IntegerField(min_value=1, help_text="Id of a flow of the team.")
+    version = serializers.IntegerField(min_value=1, required=False, allow_null=True,
+                                       help_text="Published version number; default: the latest.")
+    credential = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    timezone = serializers.CharField(max_length=64, required=False)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    window_start = serializers.TimeField(required=False, help_text="HH:MM in each callee's local time.")
+    window_end = serializers.TimeField(required=False, help_text="Before the start: the window crosses midnight.")
+    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), required=False,
+                                     help_text="0 = Monday … 6 = Sunday.")
+    calls_per_minute = serializers.IntegerField(min_value=0, required=False, help_text="0: no limit.")
+    max_attempts = serializers.IntegerField(min_value=1, required=False)
+    retry_delay_seconds = serializers.IntegerField(min_value=0, required=False)
+    default_region = serializers.CharField(max_length=2, required=False)
+
+
+class CampaignCreateSerializer(TeamChoiceMixin, CampaignFieldsSerializer):
+    pass
+
+
+class CampaignUpdateSerializer(CampaignFieldsSerializer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    last_call = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CampaignContact
+        fields = ["id", "line", "number", "variables", "timezone", "status", "attempts", "next_attempt_at", "note",
+                  "last_call", "finished_at"]
+        read_only_fields = fields
+
+    def get_last_call(self, obj: CampaignContact) -> dict | None:
+        call = obj.last_call
+        if call is None:
+            return None
+        return {"id": call.pk, "status": call.status, "response_status": call.response_status,
+                "samespace_call_id": call.samespace_call_id, "error": call.error}
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with a header line.")
+    number_column = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                          help_text="Header of the phone number column (default: guessed).")
+    preview = serializers.BooleanField(required=False, default=False, help_text="Show the first rows; save nothing.")
+
+
+class DoNotCallSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DoNotCall
+        fields = ["id", "team", "number", "note", "created_at"]
+        read_only_fields = fields
+
+
+class DoNotCallCreateSerializer(TeamChoiceMixin):
+    number = serializers.CharField(max_length=40)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    region = serializers.CharField(max_length=2, required=False, default="US",
+                                   help_text="For numbers written without +country code.")
+
+
+class DoNotCallImportSerializer(TeamChoiceMixin):
+    file = serializers.FileField()
+    number_column = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    region = serializers.CharField(max_length=2, required=False, default="US")
+
+
+# --- campaigns ------------------------------------------------------------------------------------------
+
+
+def _fields(data: dict[str, Any], team_id: int) -> dict[str, Any]:
+    """API input → service fields (flow + version number → a published version, credential id → a credential)."""
+    out = {k: v for k, v in data.items() if k not in ("team", "flow", "version", "credential")}
+    if "flow" in data:
+        found = published_version(flow_id=data["flow"], team_id=team_id, number=data.get("version"))
+        if found is None:
+            raise ValidationError({"flow": ["No published version of this flow in the campaign's team. "
+                                            "Publish the flow first."]})
+        out["flow_version"] = found
+    if "credential" in data:
+        if data["credential"] is None:
+            out["credential"] = None
+        else:
+            credential = credential_in_team(credential_id=data["credential"], team_id=team_id)
+            if credential is None:
+                raise ValidationError({"credential": ["No such credential in the campaign's team."]})
+            out["credential"] = credential
+    return out
+
+
+STATUS_FILTER = OpenApiParameter("status", str, description="draft, scheduled, running, paused, completed, "
+                                 "cancelled (comma-separated).")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List campaigns", parameters=[STATUS_FILTER, OpenApiParameter("team", int)],
+                       responses={200: CampaignSerializer(many=True)}),
+    retrieve=extend_schema(summary="A campaign with its progress", responses={200: CampaignDetailSerializer, **ERRORS}),
+    create=extend_schema(summary="Create a draft campaign", request=CampaignCreateSerializer,
+                         responses={201: CampaignDetailSerializer, **ERRORS}),
+    partial_update=extend_schema(summary="Change a campaign (flow, credential and region only in a draft)",
+                                 request=CampaignUpdateSerializer, responses={200: CampaignDetailSerializer, **ERRORS}),
+    destroy=extend_schema(summary="Delete a campaign that is not in progress", responses={204: None, **ERRORS}),
+)
+class CampaignViewSet(GenericViewSet):
+    serializer_class = CampaignSerializer
+    parser_classes = [LimitedJSONParser]
+    permission_classes = [IsAuthenticated, TeamRolePermission]
+    pagination_class = StandardPagination
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    read_actions = ("contacts",)  # GET contacts is a read; POST is checked in the action
+
+    def get_queryset(self):
+        qs = campaigns_for_user(user=self.request.user).order_by("-created_at", "-id")
+        params = self.request.query_params
+        if self.action == "list":
+            wanted = [s for s in params.get("status", "").split(",") if s in CampaignStatus.values]
+            if wanted:
+                qs = qs.filter(status__in=wanted)
+            team = params.get("team", "")
+            if team.isdigit() and len(team) < 19:
+                qs = qs.filter(team_id=int(team))
+        return qs
+
+    def _input(self, serializer_class) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _detail(self, campaign: Campaign, code: int = status.HTTP_200_OK) -> Response:
+        campaign = self.get_queryset().get(pk=campaign.pk)
+        return Response(CampaignDetailSerializer(campaign).data, status=code)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(CampaignSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(CampaignDetailSerializer(self.get_object()).data)
+
+    def create(self, request):
+        data = self._input(CampaignCreateSerializer)
+        require_edit_role(request.user, data["team"])
+        campaign = service.campaign_create(team=data["team"], user=request.user, **_fields(data, data["team"].pk))
+        return self._detail(campaign, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        campaign = self.get_object()
+        data = self._input(CampaignUpdateSerializer)
+        campaign = service.campaign_update(campaign=campaign, **_fields(data, campaign.team_id))
+        return self._detail(campaign)
+
+    def destroy(self, request, pk=None):
+        service.campaign_delete(campaign=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _act(self, change) -> Response:
+        campaign = self.get_object()
+        return self._detail(change(campaign=campaign))
+
+    @extend_schema(summary="Start (draft → scheduled → running when its start time comes)", request=None,
+                   responses={200: CampaignDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._act(service.campaign_start)
+
+    @extend_schema(summary="Pause: queued calls are not sent", request=None,
+                   responses={200: CampaignDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self._act(service.campaign_pause)
+
+    @extend_schema(summary="Resume a paused campaign", request=None,
+                   responses={200: CampaignDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._act(service.campaign_resume)
+
+    @extend_schema(summary="Cancel: waiting contacts are not called", request=None,
+                   responses={200: CampaignDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(service.campaign_cancel)
+
+    @extend_schema(
+        methods=["GET"], summary="List the campaign's contacts",
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("number", str)],
+        responses={200: ContactSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"], summary="Upload contacts (CSV): the import report, or a preview",
+        description="Multipart `file`. The number column is chosen by its header (`number_column`, default: "
+        "a column named number, phone, mobile…); every other column becomes {{contact.<column>}}. The report "
+        "accounts for every row: imported, merged duplicates (the first wins), on the do-not-call list, "
+        "rejected (with the spreadsheet line and the reason), empty.",
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def contacts(self, request, pk=None):
+        campaign = self.get_object()
+        if request.method == "GET":
+            params = request.query_params
+            page = self.paginate_queryset(contacts_of(campaign, status=params.get("status", ""),
+                                                      number=params.get("number", "")))
+            return self.get_paginated_response(ContactSerializer(page, many=True).data)
+        require_edit_role(request.user, campaign.team)
+        data = self._input(UploadSerializer)
+        upload = data["file"]
+        column = data.get("number_column") or None
+        if data.get("preview"):
+            return Response(contacts_preview(campaign=campaign, upload=upload, number_column=column))
+        report = contacts_import(campaign=campaign, upload=upload, number_column=column, user=request.user,
+                                 filename=getattr(upload, "name", "") or "")
+        campaign.refresh_from_db()
+        return Response({**import_report(report), "missing_variables": readiness(campaign)["missing_variables"]},
+                        status=status.HTTP_201_CREATED)
+
+
+class CampaignResultsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Per-contact results as CSV", responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    def get(self, request, pk: int):
+        campaign = get_object_or_404(campaigns_for_user(user=request.user), pk=pk)
+        return results_response(campaign)
+
+
+def results_response(campaign: Campaign) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(results_rows(campaign), content_type="text/csv; charset=utf-8")
+    name = slugify(campaign.name) or "campaign"
+    response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
+    return response
+
+
+# --- do-not-call -------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List do-not-call numbers", parameters=[OpenApiParameter("search", str),
+                                                                       OpenApiParameter("team", int)],
+                       responses={200: DoNotCallSerializer(many=True)}),
+    retrieve=extend_schema(summary="A do-not-call number", responses={200: DoNotCallSerializer, **ERRORS}),
+    create=extend_schema(summary="Add a number (normalised to E.164; adding it twice is harmless)",
+                         request=DoNotCallCreateSerializer, responses={201: DoNotCallSerializer, **ERRORS}),
+    destroy=extend_schema(summary="Remove a number", responses={204: None, **ERRORS}),
+)
+class DoNotCallViewSet(GenericViewSet):
+    serializer_class = DoNotCallSerializer
+    parser_classes = [LimitedJSONParser]
+    permission_classes = [IsAuthenticated, TeamRolePermission]
+    pagination_class = StandardPagination
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        qs = dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
+        search = self.request.query_params.get("search", "").strip()
+        if search:
+            qs = qs.filter(number__contains=search[:20])
+        team = self.request.query_params.get("team", "")
+        if team.isdigit() and len(team) < 19:
+            qs = qs.filter(team_id=int(team))
+        return qs
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(DoNotCallSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(DoNotCallSerializer(self.get_object()).data)
+
+    def create(self, request):
+        serializer = DoNotCallCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        require_edit_role(request.user, data["team"])
+        entry = dnc_add(team=data["team"], number=data["number"], note=data.get("note", ""), user=request.user,
+                        region=data.get("region") or "US")
+        return Response(DoNotCallSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        dnc_remove(entry=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Import numbers from a CSV (an optional note column is kept)",
+                   request={"multipart/form-data": DoNotCallImportSerializer},
+                   responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_csv(self, request):
+        serializer = DoNotCallImportSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        require_edit_role(request.user, data["team"])
+        report = dnc_import(team=data["team"], upload=data["file"], number_column=data.get("number_column") or None,
+                            region=(data.get("region") or "US").upper(), user=request.user)
+        return Response(report)
+
+
+__all__ = ["CampaignResultsView", "CampaignViewSet", "DoNotCallViewSet", "results_response"]

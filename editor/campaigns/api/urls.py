@@ -1,0 +1,14 @@
+"""Campaign endpoints: /api/campaigns/ (with results.csv) and /api/do-not-call/."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from editor.campaigns.api.campaigns import CampaignResultsView, CampaignViewSet, DoNotCallViewSet
+
+router = SimpleRouter()
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("do-not-call", DoNotCallViewSet, basename="do-not-call")
+urlpatterns = [
+    *router.urls,
+    path("campaigns/<int:pk>/results.csv", CampaignResultsView.as_view(), name="campaign-results"),
+]

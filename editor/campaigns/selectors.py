@@ -1,0 +1,140 @@
+"""Reads for campaigns and the do-not-call list, always scoped to the user's teams, and the
+progress figures shown on the campaign page and in the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from editor.accounts.models import Membership
+from editor.calls.models import Call
+from editor.campaigns import clock
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
+from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
+from editor.campaigns.window import next_open, pacing_summary, plain_duration
+
+OPEN = (ContactStatus.PENDING, ContactStatus.CALLING)
+
+
+def _role(user: AbstractBaseUser) -> Subquery:
+    return Subquery(Membership.objects.filter(team_id=OuterRef("team_id"), user=user).values("role")[:1])
+
+
+def campaigns_for_user(*, user: AbstractBaseUser) -> QuerySet[Campaign]:
+    return (Campaign.objects.filter(team__memberships__user=user).annotate(user_role=_role(user))
+            .select_related("team", "flow_version__flow", "credential"))
+
+
+def dnc_for_user(*, user: AbstractBaseUser) -> QuerySet[DoNotCall]:
+    return DoNotCall.objects.filter(team__memberships__user=user).annotate(user_role=_role(user)).select_related(
+        "team", "created_by")
+
+
+def contacts_of(campaign: Campaign, *, status: str = "", number: str = "") -> QuerySet[CampaignContact]:
+    qs = campaign.contacts.select_related("last_call").order_by("id")
+    if status:
+        qs = qs.filter(status__in=[s for s in status.split(",") if s in ContactStatus.values])
+    if number:
+        qs = qs.filter(number__contains=number.strip()[:20])
+    return qs
+
+
+def current_rate(campaign: Campaign) -> float:
+    """Calls started in the last minute (what the page calls the current rate, per minute)."""
+    since = clock.real_now() - timedelta(seconds=60)
+    return float(Call.objects.filter(campaign_link__contact__campaign_id=campaign.pk, claimed_at__gte=since).count())
+
+
+def progress(campaign: Campaign) -> dict[str, Any]:
+    """Counts per status, done share, current rate and an estimated finish, for the page and API."""
+    counts = contact_counts(campaign)
+    total = sum(counts.values())
+    remaining = counts[ContactStatus.PENDING] + counts[ContactStatus.CALLING]
+    done = total - remaining
+    rate = current_rate(campaign) if campaign.status == CampaignStatus.RUNNING else 0.0
+    finish: datetime | None = None
+    left = ""
+    waiting_for = None
+    if campaign.status in (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED) and remaining:
+        pace = rate or float(campaign.calls_per_minute or 0)
+        if campaign.calls_per_minute:
+            pace = min(pace, float(campaign.calls_per_minute)) if pace else float(campaign.calls_per_minute)
+        if pace:
+            minutes = remaining / pace
+            finish = clock.now() + timedelta(minutes=minutes)
+            left = plain_duration(minutes)
+        waiting_for = _next_window(campaign)
+    return {
+        "counts": counts, "total": total, "done": done, "remaining": remaining,
+        "percent": round(100 * done / total, 1) if total else 0.0,
+        "rate_per_minute": rate, "estimated_finish": finish, "time_left": left,
+        "next_window": waiting_for,
+    }
+
+
+def _next_window(campaign: Campaign) -> datetime | None:
+    """When no contact zone's window is open now: when the first one opens (else None)."""
+    now = clock.now()
+    opens = [next_open(now, zone or campaign.timezone, campaign.window_start, campaign.window_end,
+                       campaign.weekdays) for zone in (set(campaign.zones or []) | {""})]
+    known = [o for o in opens if o is not None]
+    if not known or min(known) <= now:
+        return None
+    return min(known)
+
+
+def summary(campaign: Campaign, contacts: int | None = None) -> str:
+    if contacts is None:
+        contacts = campaign.contacts.filter(status__in=OPEN).count()
+    return pacing_summary(contacts=contacts, calls_per_minute=campaign.calls_per_minute,
+                          start=campaign.window_start, end=campaign.window_end, weekdays=campaign.weekdays)
+
+
+def readiness(campaign: Campaign) -> dict[str, Any]:
+    return {"missing_variables": missing_variables(campaign),
+            "start_problems": start_problems(campaign) if campaign.status == CampaignStatus.DRAFT else []}
+
+
+# --- results export --------------------------------------------------------------------------------
+
+RESULT_HEADERS = ["line", "number", "status", "attempts", "note", "last_call_id", "last_call_status",
+                  "response_status", "samespace_call_id", "error", "finished_at", "time_zone"]
+
+
+def results_rows(campaign: Campaign) -> Iterator[str]:
+    """The per-contact results as CSV text, one row at a time (streamed; bounded memory)."""
+    columns = list(campaign.columns or [])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text
+
+    writer.writerow(RESULT_HEADERS + columns)
+    yield flush()
+    contacts = campaign.contacts.select_related("last_call").order_by("id")
+    for contact in contacts.iterator(chunk_size=2000):
+        call = contact.last_call
+        writer.writerow([
+            contact.line or "", contact.number, contact.status, contact.attempts, _safe(contact.note),
+            call.pk if call else "", call.status if call else "", (call.response_status or "") if call else "",
+            call.samespace_call_id if call else "", _safe(call.error) if call else "",
+            contact.finished_at.isoformat() if contact.finished_at else "",
+            contact.timezone or campaign.timezone,
+            *[_safe(str((contact.variables or {}).get(name, ""))) for name in columns],
+        ])
+        yield flush()
+
+
+def _safe(text: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text

@@ -1,0 +1,410 @@
+"""HTML pages for campaigns (the wizard, the campaign page, results) and the do-not-call list.
+
+Thin like the other pages: reads through editor/campaigns/selectors.py (scoped to the user's teams,
+so another team's campaign is a 404), writes through the services. Viewers see everything and
+change nothing (the write views answer 404 to them, like the credentials pages do for non-owners).
+
+The wizard: 1. flow version and credential (creates the draft) → 2. contacts upload (preview
+through the API, the report after import) → 3. schedule and pace, with the plain-words summary →
+4. review → start.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from editor.accounts import selectors as account_selectors
+from editor.accounts.permissions import Role
+from editor.calls import selectors as call_selectors
+from editor.campaigns import clock
+from editor.campaigns.api.campaigns import results_response
+from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
+from editor.campaigns.selectors import campaigns_for_user, contacts_of, dnc_for_user, progress, readiness, summary
+from editor.campaigns.services import campaigns as service
+from editor.campaigns.services.contacts import contacts_import, import_report
+from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.campaigns.window import WEEKDAYS_LONG, plain_duration, window_minutes, zone, zone_names
+from editor.common.errors import InvalidFields, ServiceError
+from editor.flowcore import contact_variables_used
+from editor.flows import selectors as flow_selectors
+
+PAGE_SIZE = 50
+EDIT_ROLES = (Role.OWNER, Role.EDITOR)
+STATUS_CLASSES = {
+    "draft": "text-bg-light border", "scheduled": "text-bg-info", "running": "text-bg-primary",
+    "paused": "text-bg-warning", "completed": "text-bg-success", "cancelled": "text-bg-secondary",
+    "pending": "text-bg-light border", "calling": "text-bg-info", "accepted": "text-bg-success",
+    "failed": "text-bg-danger", "unknown": "text-bg-warning", "do_not_call": "text-bg-dark",
+    "not_called": "text-bg-secondary",
+}
+
+
+def _can_edit(campaign: Campaign) -> bool:
+    return getattr(campaign, "user_role", None) in EDIT_ROLES
+
+
+def _campaign(request: HttpRequest, campaign_id: int, *, edit: bool = False) -> Campaign:
+    campaign = get_object_or_404(campaigns_for_user(user=request.user), pk=campaign_id)
+    if edit and not _can_edit(campaign):
+        raise Http404("Viewers cannot change campaigns.")
+    return campaign
+
+
+def _edit_teams(user) -> list:
+    teams = []
+    for team in account_selectors.teams_for_user(user=user):
+        membership = account_selectors.membership_for(user=user, team=team)
+        if membership and membership.role in EDIT_ROLES:
+            teams.append(team)
+    return teams
+
+
+def _add_errors(form: forms.Form, exc: ServiceError) -> None:
+    fields = exc.extra.get("fields") if isinstance(exc, InvalidFields) else None
+    if fields:
+        for name, problems in fields.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+    else:
+        form.add_error(None, exc.message)
+
+
+# --- list ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    open_states = (ContactStatus.PENDING, ContactStatus.CALLING)
+    campaigns = list(campaigns_for_user(user=request.user).annotate(
+        total=Count("contacts"), done=Count("contacts", filter=~Q(contacts__status__in=open_states)),
+    ).order_by("-created_at", "-id")[:200])
+    rows = [(c, round(100 * c.done / c.total, 1) if c.total else 0, STATUS_CLASSES[c.status]) for c in campaigns]
+    return render(request, "campaigns/campaign_list.html", {
+        "rows": rows, "can_create": bool(_edit_teams(request.user)), "status_classes": STATUS_CLASSES,
+    })
+
+
+# --- wizard step 1: flow version and credential ----------------------------------------------------------
+
+
+class SetupForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    version = forms.TypedChoiceField(coerce=int, label="Flow and version")
+    credential = forms.TypedChoiceField(coerce=int, label="Samespace credential")
+
+    def __init__(self, *args: Any, versions: list[Any], credentials: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [(v.pk, f"{v.flow.name} — version {v.number}") for v in versions]
+        self.fields["credential"].choices = [(c.pk, c.name) for c in credentials]
+
+
+def _versions_for(teams: list) -> list[Any]:
+    return list(flow_selectors.published_versions_in(team_ids=[team.pk for team in teams]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    teams = _edit_teams(request.user)
+    if not teams:
+        raise Http404("Only editors and owners can create campaigns.")
+    versions = _versions_for(teams)
+    credentials = list(call_selectors.credentials_in(team_ids=[team.pk for team in teams]))
+    form = SetupForm(request.POST or None, versions=versions, credentials=credentials,
+                     initial={"name": f"Campaign {dj_timezone.localdate():%Y-%m-%d}"})
+    if request.method == "POST" and form.is_valid():
+        version = next(v for v in versions if v.pk == form.cleaned_data["version"])
+        credential = next(c for c in credentials if c.pk == form.cleaned_data["credential"])
+        team = next(t for t in teams if t.pk == version.flow.team_id)
+        if credential.team_id != team.pk:
+            form.add_error("credential", "Choose a credential of the flow's team.")
+        else:
+            try:
+                campaign = service.campaign_create(team=team, user=request.user, name=form.cleaned_data["name"],
+                                                   flow_version=version, credential=credential)
+            except ServiceError as exc:
+                _add_errors(form, exc)
+            else:
+                return redirect("campaign_contacts", campaign.pk)
+    return render(request, "campaigns/wizard_setup.html", {
+        "form": form, "step": 1, "has_versions": bool(versions), "has_credentials": bool(credentials),
+    })
+
+
+# --- wizard step 2: contacts -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id, edit=True)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Choose a CSV file to upload."
+        else:
+            try:
+                contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
+                                number_column=request.POST.get("number_column") or None)
+            except ServiceError as exc:
+                error = exc.message
+                fields = exc.extra.get("fields", {})
+                if fields:
+                    error = " ".join(p for problems in fields.values() for p in problems)
+            else:
+                return redirect("campaign_contacts", campaign.pk)
+    last = campaign.imports.first()
+    return render(request, "campaigns/wizard_contacts.html", {
+        "campaign": campaign, "step": 2, "error": error, "report": import_report(last) if last else None,
+        "contact_count": campaign.contacts.count(), "readiness": readiness(campaign),
+        "uses": sorted(contact_variables_used(campaign.flow_version.document) - {"number"}),
+    })
+
+
+# --- wizard step 3: schedule and pace ------------------------------------------------------------------
+
+
+class ScheduleForm(forms.Form):
+    timezone = forms.ChoiceField(label="Campaign time zone",
+                                 help_text="For numbers whose time zone cannot be told, and for start and end.")
+    starts_at = forms.DateTimeField(required=False, label="Start", widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: as soon as you start it.")
+    ends_at = forms.DateTimeField(required=False, label="End", widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: until everyone is called.")
+    window_start = forms.TimeField(label="Calls from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    window_end = forms.TimeField(label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    weekdays = forms.TypedMultipleChoiceField(coerce=int, choices=list(enumerate(WEEKDAYS_LONG)),
+                                              widget=forms.CheckboxSelectMultiple, label="On")
+    calls_per_minute = forms.IntegerField(min_value=0, max_value=service.MAX_CALLS_PER_MINUTE,
+                                          label="Calls per minute", help_text="0: no limit.")
+    max_attempts = forms.IntegerField(min_value=1, max_value=service.MAX_ATTEMPTS, label="Attempts per contact",
+                                      help_text="Only failed calls are tried again; never unknown ones.")
+    retry_delay_minutes = forms.IntegerField(min_value=0, max_value=30 * 24 * 60, label="Wait before a retry",
+                                             help_text="Minutes.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(z, z) for z in sorted(zone_names())]
+        for name, field in self.fields.items():
+            if name not in ("timezone", "weekdays"):
+                field.widget.attrs["class"] = "form-control"
+
+    def mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-control is-invalid"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id, edit=True)
+    tz = zone(campaign.timezone)
+    initial = {
+        "timezone": campaign.timezone, "window_start": campaign.window_start, "window_end": campaign.window_end,
+        "weekdays": campaign.weekdays, "calls_per_minute": campaign.calls_per_minute,
+        "max_attempts": campaign.max_attempts, "retry_delay_minutes": campaign.retry_delay_seconds // 60,
+        "starts_at": campaign.starts_at.astimezone(tz).replace(tzinfo=None) if campaign.starts_at else None,
+        "ends_at": campaign.ends_at.astimezone(tz).replace(tzinfo=None) if campaign.ends_at else None,
+    }
+    form = ScheduleForm(request.POST or None, initial=initial)
+    chosen = request.POST.get("timezone", "") if request.method == "POST" else ""
+    with dj_timezone.override(zone(chosen if chosen in zone_names() else campaign.timezone)):
+        valid = request.method == "POST" and form.is_valid()  # start and end are read in the chosen zone
+    form.mark_invalid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            service.campaign_update(
+                campaign=campaign, timezone=data["timezone"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                window_start=data["window_start"], window_end=data["window_end"], weekdays=data["weekdays"],
+                calls_per_minute=data["calls_per_minute"], max_attempts=data["max_attempts"],
+                retry_delay_seconds=data["retry_delay_minutes"] * 60,
+            )
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            if campaign.status == CampaignStatus.DRAFT:
+                return redirect("campaign_review", campaign.pk)
+            messages.success(request, "Schedule and pace saved.")
+            return redirect("campaign_detail", campaign.pk)
+    contacts = campaign.contacts.filter(status__in=(ContactStatus.PENDING, ContactStatus.CALLING)).count()
+    return render(request, "campaigns/wizard_schedule.html", {
+        "campaign": campaign, "step": 3, "form": form, "contacts": contacts, "summary": summary(campaign, contacts),
+    })
+
+
+# --- wizard step 4: review and start -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id, edit=True)
+    if request.method == "POST":
+        try:
+            campaign = service.campaign_start(campaign=campaign)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            word = "is running" if campaign.status == CampaignStatus.RUNNING else "is scheduled"
+            messages.success(request, f"“{campaign.name}” {word}.")
+            return redirect("campaign_detail", campaign.pk)
+    contacts = campaign.contacts.filter(status=ContactStatus.PENDING).count()
+    return render(request, "campaigns/wizard_review.html", {
+        "campaign": campaign, "step": 4, "contacts": contacts, "summary": summary(campaign, contacts),
+        "readiness": readiness(campaign), "last_import": campaign.imports.first(),
+        "window_hours": window_minutes(campaign.window_start, campaign.window_end) / 60,
+        "all_day": campaign.window_start == campaign.window_end,
+        "retry_words": plain_duration(campaign.retry_delay_seconds / 60) if campaign.retry_delay_seconds else "no wait",
+    })
+
+
+# --- the campaign page -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id)
+    status_filter = request.GET.get("status", "")
+    number = request.GET.get("number", "")
+    page = Paginator(contacts_of(campaign, status=status_filter, number=number), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in (("status", status_filter), ("number", number)) if v)
+    payload = _progress_payload(campaign)
+    return render(request, "campaigns/campaign_detail.html", {
+        "campaign": campaign, "progress": payload, "progress_json": payload, "summary": summary(campaign),
+        "readiness": readiness(campaign), "page": page, "filters": {"status": status_filter, "number": number},
+        "query": query, "statuses": ContactStatus.choices, "can_edit": _can_edit(campaign),
+        "status_class": STATUS_CLASSES[campaign.status],
+        "live": campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED),
+        "progress_url": reverse("campaign_progress", args=[campaign.pk]),
+    })
+
+
+@never_cache
+@login_required
+@require_GET
+def campaign_progress(request: HttpRequest, campaign_id: int) -> JsonResponse:
+    """What the campaign page polls for its live figures."""
+    return JsonResponse(_progress_payload(_campaign(request, campaign_id)))
+
+
+def _progress_payload(campaign: Campaign) -> dict[str, Any]:
+    data = progress(campaign)
+    return {
+        "status": campaign.status, "status_label": campaign.get_status_display(),
+        "status_reason": campaign.status_reason, "counts": data["counts"],
+        "labels": dict(ContactStatus.choices), "total": data["total"], "done": data["done"],
+        "percent": data["percent"], "rate_per_minute": data["rate_per_minute"],
+        "time_left": data["time_left"],
+        "estimated_finish": _local(data["estimated_finish"], campaign.timezone),
+        "next_window": _local(data["next_window"], campaign.timezone),
+        "now": _local(clock.now(), campaign.timezone),
+    }
+
+
+def _local(moment: datetime | None, zone_name: str) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(zone(zone_name)).strftime("%a %d %b %H:%M")
+
+
+@login_required
+@require_POST
+def campaign_action(request: HttpRequest, campaign_id: int, verb: str) -> HttpResponse:
+    campaign = _campaign(request, campaign_id, edit=True)
+    actions = {"pause": service.campaign_pause, "resume": service.campaign_resume, "cancel": service.campaign_cancel,
+               "start": service.campaign_start}
+    if verb not in actions:
+        raise Http404
+    try:
+        campaign = actions[verb](campaign=campaign)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The campaign is {campaign.get_status_display().lower()}.")
+    return redirect("campaign_detail", campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id, edit=True)
+    try:
+        service.campaign_delete(campaign=campaign)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("campaign_detail", campaign.pk)
+    messages.success(request, f"Campaign “{campaign.name}” deleted. Its calls keep their history.")
+    return redirect("campaign_list")
+
+
+@login_required
+@require_GET
+def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    return results_response(_campaign(request, campaign_id))
+
+
+# --- do-not-call ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dnc_list(request: HttpRequest) -> HttpResponse:
+    teams = _edit_teams(request.user)
+    report = None
+    if request.method == "POST":
+        if not teams:
+            raise Http404("Viewers cannot change the do-not-call list.")
+        team = next((t for t in teams if str(t.pk) == request.POST.get("team")), teams[0])
+        region = (request.POST.get("region") or "US").upper()[:2]
+        try:
+            if request.POST.get("action") == "import":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise InvalidFields({"file": ["Choose a CSV file."]})
+                report = dnc_import(team=team, upload=upload, region=region, user=request.user,
+                                    number_column=request.POST.get("number_column") or None)
+                messages.success(request, f"{report['added']} number(s) added, {report['already']} already listed, "
+                                          f"{report['rejected']} rejected.")
+            elif request.POST.get("action") == "remove":
+                entry = get_object_or_404(dnc_for_user(user=request.user).filter(team__in=teams),
+                                          pk=request.POST.get("entry"))
+                dnc_remove(entry=entry)
+                messages.success(request, f"{entry.number} removed from the do-not-call list.")
+                return redirect("dnc_list")
+            else:
+                entry = dnc_add(team=team, number=request.POST.get("number", ""), region=region, user=request.user,
+                                note=request.POST.get("note", ""))
+                messages.success(request, f"{entry.number} will never be called by {team.name}'s campaigns.")
+                return redirect("dnc_list")
+        except ServiceError as exc:
+            fields = exc.extra.get("fields", {})
+            messages.error(request, " ".join(p for ps in fields.values() for p in ps) or exc.message)
+    search = request.GET.get("search", "").strip()
+    qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
+    if search:
+        qs = qs.filter(number__contains=search[:20])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "campaigns/dnc_list.html", {
+        "page": page, "search": search, "teams": teams, "can_edit": bool(teams), "report": report,
+        "show_team": len(account_selectors.teams_for_user(user=request.user)) > 1,
+    })
+

@@ -1,0 +1,58 @@
+"""Refuse oversized request bodies with 413 before anything reads them.
+
+Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig, which becomes a
+400, and DRF reads JSON straight from the stream without that check at all. This middleware sits
+near the top of MIDDLEWARE and compares Content-Length with the limit for the kind of body:
+multipart/form-data (file uploads) may be up to API_MAX_UPLOAD_BYTES, any other body up to
+API_MAX_JSON_BYTES. API paths get the API's error shape; other pages a short HTML page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from editor.common.api.errors import error_body, too_large_message
+
+API_PREFIX = "/api/"
+
+
+def body_limit(request: HttpRequest) -> tuple[int, bool]:
+    """(limit in bytes, is an upload) for this request's body."""
+    content_type = request.META.get("CONTENT_TYPE", "").lower()
+    if content_type.startswith("multipart/form-data"):
+        return settings.API_MAX_UPLOAD_BYTES, True
+    return settings.API_MAX_JSON_BYTES, False
+
+
+def too_large_response(request: HttpRequest, limit: int, *, upload: bool) -> HttpResponse:
+    message = too_large_message(limit, upload=upload)
+    if request.path.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse(error_body(message, "too_large", {"limit_bytes": limit}), status=413)
+    else:
+        html = render_to_string("accounts/error.html", {"title": "Too large", "message": message}, request=request)
+        response = HttpResponse(html, status=413)
+    return response
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit, upload = body_limit(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return too_large_response(request, limit, upload=upload)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A form with more non-file data than DATA_UPLOAD_MAX_MEMORY_SIZE, read by a plain Django view.
+        if isinstance(exception, RequestDataTooBig):
+            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, upload=False)
+        return None

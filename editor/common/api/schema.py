@@ -1,0 +1,20 @@
+"""The error body in the OpenAPI schema, and the usual error responses of an endpoint."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error: a message for people, a stable code for programs and details (field errors under
+    extra.fields). The codes are listed in docs/api-contract.md."""
+
+    message = serializers.CharField()
+    code = serializers.CharField()
+    extra = serializers.DictField(child=serializers.JSONField())
+
+
+def error_responses(descriptions: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """``{400: "why", ...}`` → OpenAPI responses with the error body."""
+    return {code: OpenApiResponse(ErrorSerializer, description=text) for code, text in descriptions.items()}

@@ -1,0 +1,312 @@
+"""Flow endpoints (docs/api-contract.md). Thin: reads come from selectors, writes go to services.
+
+Every queryset is scoped to the user's teams, so another team's flow is a 404 for every method
+and action; within a team, TeamRolePermission lets viewers read and editors/owners write.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from editor.accounts.permissions import TeamScopedApiMixin, require_edit_role
+from editor.common.api.filters import NameSearchFilter
+from editor.common.api.pagination import StandardPagination
+from editor.common.api.schema import error_responses
+from editor.common.errors import ServiceError
+from editor.flowcore import is_valid, parse, validate
+from editor.flows.api import serializers as s
+from editor.flows.api.simulator_schema import PublishedVersionSerializer
+from editor.flows.errors import FlowArchived, InvalidDocument, StaleRevision
+from editor.flows.models import Flow
+from editor.flows.selectors import flows_for_api, versions_for_flow
+from editor.flows.services.flows import (
+    flow_create,
+    flow_delete,
+    flow_duplicate,
+    flow_export,
+    flow_import,
+    flow_publish,
+    flow_restore_version,
+    flow_update,
+)
+
+ERRORS = error_responses({
+    400: "The request is not valid (field errors under extra.fields).",
+    401: "Not signed in and no valid token.",
+    403: "Your role in the team does not allow this.",
+    404: "No such flow in your teams.",
+    409: "Stale revision: extra.current_revision is the current one.",
+    413: "The body is larger than API_MAX_JSON_BYTES.",
+})
+
+
+def errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in (401, *codes)}
+
+
+NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="Version number (1, 2, ...).")
+
+
+@contextmanager
+def document_errors(field: str):
+    """An unreadable document or payload is a 400 that also names the field it came from."""
+    try:
+        yield
+    except InvalidDocument as exc:
+        exc.extra.setdefault("fields", {field: [exc.message]})
+        raise
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List flows",
+        description="Flows of your teams, newest change first. `?search=` looks in names; `?ordering=` takes "
+        "name, created_at, updated_at, revision, error_count, warning_count (prefix `-` to reverse).",
+        parameters=[
+            OpenApiParameter("archived", bool, description="Also list archived flows (default: no)."),
+            OpenApiParameter("team", int, description="Only this team's flows."),
+        ],
+        responses={200: s.FlowSummarySerializer(many=True), **errors()},
+    ),
+)
+class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
+    queryset = Flow.objects.none()  # for the schema only: get_queryset() scopes every request
+    pagination_class = StandardPagination
+    filter_backends = [NameSearchFilter, OrderingFilter]
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at", "updated_at", "revision", "error_count", "warning_count"]
+    ordering = ["-updated_at", "-id"]
+    # Actions that only read, so viewers may use them although they are POSTs.
+    read_actions = frozenset({"validate_flow"})
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            archived = self.request.query_params.get("archived", "").lower() in ("1", "true", "yes")
+            qs = flows_for_api(user=user, include_archived=archived, with_document=False)
+            team = self.request.query_params.get("team", "")
+            if team.isascii() and team.isdigit() and len(team) < 19:
+                qs = qs.filter(team_id=int(team))
+            return qs
+        return flows_for_api(user=user, include_archived=True)
+
+    def get_serializer_class(self):
+        return s.FlowSummarySerializer if self.action == "list" else s.FlowSerializer
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _writable(self) -> Flow:
+        flow = self.get_object()
+        if flow.is_archived:
+            raise FlowArchived(current_revision=flow.revision)
+        return flow
+
+    def _created(self, flow: Flow) -> Response:
+        flow.latest_version_number = None  # a new flow has no version yet: no query needed
+        headers = {"Location": f"/api/flows/{flow.pk}/"}
+        return Response(s.FlowSerializer(flow).data, status=status.HTTP_201_CREATED, headers=headers)
+
+    def list(self, request):
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.FlowSummarySerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Create a flow",
+        request=s.FlowCreateSerializer,
+        responses={201: s.FlowSerializer, **errors(400, 403, 413)},
+    )
+    def create(self, request):
+        data = self._input(s.FlowCreateSerializer)
+        require_edit_role(request.user, data["team"])
+        with document_errors("document"):
+            flow = flow_create(
+                team=data["team"],
+                user=request.user,
+                name=data["name"],
+                description=data["description"],
+                document=data.get("document"),
+            )
+        return self._created(flow)
+
+    @extend_schema(summary="Read a flow", responses={200: s.FlowSerializer, **errors(404)})
+    def retrieve(self, request, pk=None):
+        return Response(s.FlowSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Save a flow",
+        description="Every save carries the revision it is based on. A stale one gets 409 with "
+        "extra.current_revision and nothing is overwritten. PUT and PATCH both take only the fields to change.",
+        request=s.FlowUpdateSerializer,
+        responses={200: s.FlowSerializer, **errors(400, 403, 404, 409, 413)},
+    )
+    def update(self, request, pk=None):
+        flow = self._writable()
+        data = self._input(s.FlowUpdateSerializer)
+        with document_errors("document"):
+            flow = flow_update(
+                flow=flow,
+                user=request.user,
+                base_revision=data["revision"],
+                name=data.get("name"),
+                description=data.get("description"),
+                document=data.get("document"),
+            )
+        return Response(s.FlowSerializer(flow).data)
+
+    @extend_schema(
+        summary="Save part of a flow",
+        request=s.FlowUpdateSerializer,
+        responses={200: s.FlowSerializer, **errors(400, 403, 404, 409, 413)},
+    )
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk)
+
+    @extend_schema(
+        summary="Delete a flow",
+        description="A flow whose versions calls or campaigns use is archived instead (its history stays); "
+        "the answer is 204 either way.",
+        responses={204: None, **errors(403, 404)},
+    )
+    def destroy(self, request, pk=None):
+        flow_delete(flow=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Import a flow",
+        description="Takes a Samespace payload, a bare step list or a FlowStudio document. Flows with "
+        "problems are imported all the same (see diagnostics); an unreadable payload is a 400.",
+        request=s.FlowImportSerializer,
+        responses={201: s.FlowSerializer, **errors(400, 403, 413)},
+    )
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_flow(self, request):
+        data = self._input(s.FlowImportSerializer)
+        require_edit_role(request.user, data["team"])
+        with document_errors("payload"):
+            flow = flow_import(
+                team=data["team"],
+                user=request.user,
+                name=data["name"],
+                description=data["description"],
+                payload=data["payload"],
+            )
+        return self._created(flow)
+
+    @extend_schema(
+        summary="Check a document without saving it",
+        operation_id="flows_validate_document",
+        request=s.ValidateDocumentSerializer,
+        responses={200: s.ValidationResultSerializer, **errors(400, 413)},
+    )
+    @action(detail=False, methods=["post"], url_path="validate", url_name="validate-document")
+    def validate_document(self, request):
+        document = self._input(s.ValidateDocumentSerializer)["document"]
+        result = parse(document)
+        diagnostics = result.diagnostics if result.document is None else validate(result.document)
+        return Response({"valid": result.document is not None and is_valid(diagnostics), "diagnostics": diagnostics})
+
+    @extend_schema(
+        summary="Check a saved flow",
+        operation_id="flows_validate",
+        request=None,
+        responses={200: s.ValidationResultSerializer, **errors(404)},
+    )
+    @action(detail=True, methods=["post"], url_path="validate", url_name="validate")
+    def validate_flow(self, request, pk=None):
+        diagnostics = validate(self.get_object().document)
+        return Response({"valid": is_valid(diagnostics), "diagnostics": diagnostics})
+
+    @extend_schema(
+        summary="Export the Samespace payload",
+        description="The draft as Samespace's POST /call/flow body; cloud_id and auth_token are left blank.",
+        responses={200: s.ExportSerializer, **errors(400, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        try:
+            payload = flow_export(document=self.get_object().document)
+        except ValueError as exc:
+            raise ServiceError(f"This flow cannot be exported: {exc}") from exc
+        return Response(payload)
+
+    @extend_schema(
+        summary="Publish the draft as a new version",
+        description="Refused (400, extra.diagnostics) while the draft has errors. The flow's tests run first: "
+        "the answer's `tests` has their results; a failing test refuses publishing (400, extra.tests) unless the "
+        "flow's test settings make failures a warning.",
+        request=s.PublishSerializer,
+        responses={201: PublishedVersionSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        flow = self._writable()
+        data = self._input(s.PublishSerializer)
+        with transaction.atomic():
+            if "revision" in data:
+                current = Flow.objects.select_for_update().values_list("revision", flat=True).get(pk=flow.pk)
+                if current != data["revision"]:
+                    raise StaleRevision(current_revision=current)
+            version = flow_publish(flow=flow, user=request.user, note=data["note"])
+        return Response(PublishedVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="List published versions",
+        responses={200: s.VersionSummarySerializer(many=True), **errors(404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, pk=None):
+        qs = versions_for_flow(flow=self.get_object()).select_related("created_by").defer("document")
+        return Response(s.VersionSummarySerializer(qs, many=True).data)
+
+    def _version(self, flow: Flow, number: str):
+        return get_object_or_404(versions_for_flow(flow=flow).select_related("created_by"), number=int(number))
+
+    @extend_schema(
+        summary="Read a published version",
+        parameters=[NUMBER],
+        responses={200: s.VersionSerializer, **errors(404)},
+    )
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]+)", url_name="version")
+    def version(self, request, pk=None, number=None):
+        return Response(s.VersionSerializer(self._version(self.get_object(), number)).data)
+
+    @extend_schema(
+        summary="Copy a version into the draft",
+        description="A normal revision-checked save of the version's document into the draft.",
+        parameters=[NUMBER],
+        request=s.RevisionSerializer,
+        responses={200: s.FlowSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>[0-9]+)/restore", url_name="restore")
+    def restore(self, request, pk=None, number=None):
+        flow = self._writable()
+        version = self._version(flow, number)
+        data = self._input(s.RevisionSerializer)
+        flow = flow_restore_version(flow=flow, version=version, user=request.user, base_revision=data["revision"])
+        return Response(s.FlowSerializer(flow).data)
+
+    @extend_schema(
+        summary="Duplicate a flow",
+        description='Copies the draft into a new flow of the same team, named "Copy of …" unless a name is given.',
+        request=s.DuplicateSerializer,
+        responses={201: s.FlowSerializer, **errors(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        flow = self.get_object()
+        name = self._input(s.DuplicateSerializer).get("name") or f"Copy of {flow.name}"
+        copy = flow_duplicate(flow=flow, user=request.user, name=name[:200])
+        return self._created(copy)

@@ -1,0 +1,50 @@
+"""Errors of flows and their versions (codes listed in docs/api-contract.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.common.errors import ServiceError
+
+
+class InvalidDocument(ServiceError):
+    code = "invalid_document"
+
+
+class StaleRevision(ServiceError):
+    status_code = 409
+    code = "revision_conflict"
+
+    def __init__(self, *, current_revision: int) -> None:
+        super().__init__(
+            "Someone saved this flow after you opened it. Reload to see their changes, "
+            "or keep a copy of yours.",
+            extra={"current_revision": current_revision},
+        )
+        self.current_revision = current_revision
+
+
+class FlowHasErrors(ServiceError):
+    code = "flow_has_errors"
+
+    def __init__(self, *, diagnostics: list[dict[str, Any]]) -> None:
+        errors = [d for d in diagnostics if d.get("severity") == "error"]
+        noun = "problem" if len(errors) == 1 else "problems"
+        super().__init__(
+            f"This flow has {len(errors)} {noun} to fix before it can be published.",
+            extra={"diagnostics": diagnostics},
+        )
+
+
+class FlowArchived(ServiceError):
+    """Archived flows keep their history for the calls placed from them; they are read-only."""
+
+    status_code = 409
+    code = "flow_archived"
+
+    def __init__(self, *, current_revision: int) -> None:
+        super().__init__(
+            "This flow is archived because calls were placed from it, so it cannot be changed. "
+            "Duplicate it to keep working on a copy.",
+            extra={"current_revision": current_revision},
+        )

@@ -1,0 +1,18 @@
+"""The REST API under /api/ (docs/api-contract.md): each app's endpoints, the OpenAPI schema and
+Swagger UI (served from the app, no CDN), and a JSON 404 for anything else."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from editor.common.api.errors import not_found
+
+urlpatterns = [
+    path("", include("editor.accounts.api")),
+    path("", include("editor.flows.api.urls")),
+    path("", include("editor.calls.api.urls")),
+    path("", include("editor.campaigns.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ is a 404 in the API's error shape, not Django's HTML page.
+    re_path(r"^", not_found, name="api-not-found"),
+]
