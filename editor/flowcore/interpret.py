@@ -104,7 +104,7 @@ class Run:
         self.program = program if isinstance(program, Program) else Program(program)
         self.contact = contact
         self.limits = limits or Limits()
-        self.max_steps = self.limits.steps_for(self.program)
+        self.max_steps = self.limits.steps_for(len(self.program.steps))
         self.clock = clock
         self.variables: dict[str, str] = {}
         self.transcript: list[Event] = []
