@@ -1,4 +1,4 @@
-"""Reading the three accepted forms and normalising them to the FlowStudio document (DESIGN §2).
+"""Reading the three accepted forms and normalising them to the FlowStudio document.
 
 * a Samespace payload ``{"cloud_id", "auth_token", "record", "flow": [...]}``: ``cloud_id``,
   ``auth_token`` and any other top-level key are dropped, ``record`` goes to ``settings.record``;

@@ -1,4 +1,4 @@
-"""``validate``: every check of DESIGN §3, in a few linear passes.
+"""``validate``: every check behind the diagnostic codes of ``diagnostics.py``, in a few linear passes.
 
 1. ids: missing, unusable or duplicate ids, and the map from id (as a string) to its first step;
 2. each step on its own: type, required fields, formats, the shape of ``next_step`` and the ids it
