@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
+from .blocks import BLOCKS
 from .templates import CONTACT_RE, RUNTIME_RE
 
 KEYPAD = frozenset("0123456789*#")
-NEXT = "next"  # the branch key of a plain next_step (as the canvas names its output)
-HTTP_OUTCOMES = ("success", "fail")
+HTTP_OUTCOMES = BLOCKS["http"].next_step.keys  # ("success", "fail"): the branch keys of an http step
 EndReason = Literal["completed", "no_matching_branch", "missing_step", "broken_step", "step_limit", "time_limit"]
 Status = Literal["running", "waiting", "ended"]
 
