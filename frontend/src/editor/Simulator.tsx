@@ -129,9 +129,10 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
       setTab("run");
       spoken.current = Number.MAX_SAFE_INTEGER; // do not read a replayed run aloud
       const order: Given[] = []; // the visit order is not stored: undo goes step by step backwards
-      Object.entries(test.inputs.digits).forEach(([step, list]) => list.forEach(() => order.push({ kind: "digits", step })));
-      Object.entries(test.inputs.http).forEach(([step, list]) => list.forEach(() => order.push({ kind: "http", step })));
-      void turn(test.inputs, order);
+      const inputs: Inputs = { ...noInputs(), ...test.inputs };
+      Object.entries(inputs.digits).forEach(([step, list]) => list.forEach(() => order.push({ kind: "digits", step })));
+      Object.entries(inputs.http).forEach(([step, list]) => list.forEach(() => order.push({ kind: "http", step })));
+      void turn(inputs, order);
     },
     [turn],
   );

@@ -2,7 +2,8 @@
 // then "Call now" saves and publishes when needed (App.prepareTestCall), launches the call and shows
 // its status live until it is final (GET /api/calls/{id}/ about every second).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, type Api } from "./api";
+import type { Api } from "./api";
+import { ApiError } from "./http";
 import { Modal, PublishProblems } from "./Dialogs";
 import { contactVariables } from "./doc";
 import { PATTERNS } from "./registry";
