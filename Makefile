@@ -31,10 +31,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
-# The canvas bundle (static/editor/, git-ignored) is built from frontend/.
-frontend:
+# The canvas bundle (static/editor/, git-ignored) is built from frontend/. First the committed files
+# it reads from the Python side are regenerated: the block registry (editor/flowcore/registry_json.py)
+# and the API types (frontend/scripts/gen-api-types.mjs, from `manage.py spectacular`). A stale one
+# is rewritten here and must be committed; under CI it fails the build instead. Then `tsc --noEmit`.
+GENERATED := frontend/src/generated
+frontend: venv
 	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+		$(BIN)/python -m editor.flowcore.registry_json > $(GENERATED)/registry.json.tmp \
+		&& mv $(GENERATED)/registry.json.tmp $(GENERATED)/registry.json \
+		&& cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
+		&& PYTHON="$(CURDIR)/$(BIN)/python" npm run --silent gen:api \
+		&& cd .. && { git diff --quiet -- $(GENERATED) 2>/dev/null || { echo "$(GENERATED) was stale and has been regenerated: commit it."; [ -z "$$CI" ]; }; } \
+		&& cd frontend && npm run --silent typecheck && npm run --silent build; \
 	fi
 
 migrate: .env venv

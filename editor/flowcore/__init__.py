@@ -1,8 +1,9 @@
 """The flow core: pure Python, no Django. Block registry, parse, validate, export and templates.
 
-Public API (DESIGN §2 and §3)::
+Public API (the document and diagnostic shapes are in docs/api-contract.md)::
 
     BLOCKS                     registry of step types ("call", "play", "digits", "http", "connect")
+    PHONE_NUMBER_RE            the one phone-number rule (2-15 digits, optional leading +), use fullmatch
     parse(payload)             -> ParseResult(document | None, diagnostics)
     validate(payload)          -> list of diagnostic dicts, sorted by step order, code, field
     is_valid(diagnostics)      -> True when there is no error (warnings allowed)
@@ -34,15 +35,17 @@ Decisions where the contract is silent:
 
 from __future__ import annotations
 
-from editor.flowcore.blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec
-from editor.flowcore.diagnostics import CODES, Diagnostic, is_valid
-from editor.flowcore.export import contact_variables_used, export_payload, render_contact_variables, step_label
-from editor.flowcore.parse import ParseResult, parse
-from editor.flowcore.validate import validate
+from .blocks import BLOCKS, PHONE_NUMBER_PATTERN, PHONE_NUMBER_RE, BlockSpec, FieldSpec, NextStepSpec
+from .diagnostics import CODES, Diagnostic, is_valid
+from .export import contact_variables_used, export_payload, render_contact_variables, step_label
+from .parse import ParseResult, parse
+from .validate import validate
 
 __all__ = [
     "BLOCKS",
     "CODES",
+    "PHONE_NUMBER_PATTERN",
+    "PHONE_NUMBER_RE",
     "BlockSpec",
     "Diagnostic",
     "FieldSpec",

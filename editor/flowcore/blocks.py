@@ -1,7 +1,10 @@
 """The block registry: what each step type needs and how its ``next_step`` is shaped.
 
-Adding a block type is one new entry in ``BLOCKS``: the validator, the messages and the graph
-checks read everything they need from its ``BlockSpec``.
+This is the one place that says what a block is: its fields, which are required, its defaults, its
+branch keys and the words people see (titles, help, examples). Adding a block type is one new entry
+in ``BLOCKS``: the validator, the messages, the graph checks and the interpreter read everything they
+need from its ``BlockSpec``, and the canvas reads it from ``frontend/src/generated/registry.json``,
+which ``registry_json.py`` writes (``make frontend``).
 
 Decisions where the Samespace description is silent (see also ``editor/flowcore/__init__.py``):
 
@@ -17,109 +20,57 @@ Decisions where the Samespace description is silent (see also ``editor/flowcore/
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from editor.flowcore.templates import CONTACT, PLACEHOLDER_PATTERN
+# The value checks and patterns live in checks.py; the names below are imported from here too.
+from .checks import (
+    HTTP_METHOD_SET,
+    HTTP_METHODS,
+    PHONE_NUMBER_PATTERN,
+    PHONE_NUMBER_RE,
+    URL_RE,
+    check_count,
+    check_method,
+    check_phone,
+    check_text,
+    check_url,
+    check_variable,
+    kind_of,
+    show,
+)
 
-# A check returns None when the value is fine, else the end of a sentence that starts
-# 'Step 3 has the number "12X", which …' and explains what to write instead.
+__all__ = [
+    "BLOCKS",
+    "HTTP_METHODS",
+    "NEXT",
+    "PHONE_NUMBER_PATTERN",
+    "PHONE_NUMBER_RE",
+    "BlockSpec",
+    "Check",
+    "FieldSpec",
+    "NextStepSpec",
+    "check_count",
+    "check_method",
+    "check_phone",
+    "check_text",
+    "check_url",
+    "check_variable",
+    "kind_of",
+    "show",
+]
+
+# A check returns None when the value is fine, else the end of a sentence (see checks.py).
 Check = Callable[[Any], "str | None"]
 
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-_HTTP_METHOD_SET = frozenset(HTTP_METHODS)
-_PHONE_RE = re.compile(r"\+?[0-9]{2,15}")
-_PHONE_TEMPLATE_RE = re.compile(r"\+?[0-9]*(?:" + PLACEHOLDER_PATTERN + r"[0-9]*)+")
-_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_URL_RE = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
-_ANY_BRACES_RE = re.compile(r"\{\{[^{}]*\}\}")
-
-
-def show(value: Any, limit: int = 60) -> str:
-    """A value as a person would type it: strings in quotes, ``true``/``false``/``null``, cut when long."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def kind_of(value: Any) -> str:
-    """What kind of value this is, in plain words (shared by every message that names one)."""
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if value is None:
-        return "empty"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a group of fields"
-    return "an unexpected value"
-
-
-def check_phone(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f'is {kind_of(value)}, not text. Write the number as text, for example "+14155550100"'
-    if _PHONE_RE.fullmatch(value) or _PHONE_TEMPLATE_RE.fullmatch(value):
-        return None
-    return (
-        "is not a phone number. Use 2 to 15 digits, optionally with a + in front, "
-        "or a contact field such as {{contact.number}}"
-    )
-
-
-def check_url(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"is {kind_of(value)}, not a web address. Write an address starting with https://"
-    plain = _ANY_BRACES_RE.sub("x", value) if "{{" in value else value
-    if _URL_RE.fullmatch(plain):
-        return None
-    return "is not a web address. Use a full address starting with https:// or http://, without spaces"
-
-
-def check_count(value: Any) -> str | None:
-    # bool is a subclass of int and 4.0 == 4: both are wrong here, so compare the exact type.
-    if type(value) is int:
-        return None if value > 0 else "is not a positive number. Use a whole number of 1 or more, such as 4"
-    if isinstance(value, str):
-        return "is text, not a number. Write it as a plain whole number, such as 4"
-    return f"is {kind_of(value)}, not a whole number. Use a whole number of 1 or more, such as 4"
-
-
-def check_variable(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"is {kind_of(value)}, not a name. Use a name such as account_id"
-    if value == CONTACT:
-        return "is reserved for contact fields ({{contact.…}}). Choose another name, such as account_id"
-    if _IDENTIFIER_RE.fullmatch(value):
-        return None
-    return "is not a usable name. Use letters, digits and underscores only, starting with a letter, such as account_id"
-
-
-def check_method(value: Any) -> str | None:
-    if isinstance(value, str) and value in _HTTP_METHOD_SET:
-        return None
-    if isinstance(value, str) and value.upper() in _HTTP_METHOD_SET:
-        return f'is not written in capitals. Write "{value.upper()}"'
-    return "is not an HTTP method. Use one of " + ", ".join(HTTP_METHODS)
-
-
-def check_text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return None
-    return f"is {kind_of(value)}, not text. Write the words to say"
+# The branch key of a plain next_step, as the canvas names that output of a step.
+NEXT = "next"
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One field of a block."""
+    """One field of a block: how it is checked, named in messages and shown in the editor."""
 
     name: str
     check: Check
@@ -129,24 +80,41 @@ class FieldSpec:
     # Optional quick test for string values: a true result means the value is fine and ``check`` is
     # skipped (a compiled regex's fullmatch, say). It only saves time; ``check`` has the last word.
     accept: Callable[[str], object] | None = None
+    # What the editor's inspector shows: the field's heading, a line of help and an example.
+    title: str = ""
+    help: str = ""
+    placeholder: str = ""
+    # The input the editor draws: text, textarea, phone, url, count, variable or method.
+    input: str = "text"
+    variables: bool = False  # the editor offers its {{variable}} picker on this field
 
 
 @dataclass(frozen=True, slots=True)
 class NextStepSpec:
     """How a block's ``next_step`` is shaped.
 
-    ``branches`` is None for a single next step (an id, or null to end the call). Otherwise
-    ``next_step`` is an object from branch key to id. The call can end on some outcome unless one
-    of the ``covering`` key sets is fully present with non-null targets (digits: ``*`` covers every
-    key; http: ``success`` and ``fail`` together cover both outcomes).
+    ``keys`` is empty for a single next step (an id, or null to end the call). Otherwise
+    ``next_step`` is an object from branch key to id, and ``branches`` is the set of ``keys``. The call
+    can end on some outcome unless one of the ``covering`` key sets is fully present with non-null
+    targets (digits: ``*`` covers every key; http: ``success`` and ``fail`` together cover both outcomes).
     """
 
-    branches: frozenset[str] | None = None
+    keys: tuple[str, ...] = ()  # the branch keys, in the order the editor draws them
     covering: tuple[frozenset[str], ...] = ()
     required: bool = False
     missing: str = ""
     allowed_keys: str = ""  # plain-words list of the allowed keys, for messages
     describe: Callable[[str, Mapping[Any, Any]], str] | None = None  # "when the request succeeds"
+    # The editor: the outputs every step of this type shows; with ``adds_keys`` another output
+    # appears for each further key the step uses (digits: "*" always, "1" once a branch for 1 exists).
+    drawn: tuple[str, ...] = (NEXT,)
+    adds_keys: bool = False
+    titles: Mapping[str, str] = field(default_factory=dict)  # each output's title on the canvas
+    key_title: str = ""  # the title of an output without one in ``titles``; "{key}" is the key
+    branches: frozenset[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "branches", frozenset(self.keys) if self.keys else None)
 
     def phrase(self, key: str | None, branches: Any) -> str:
         """When this step takes the branch ``key`` (None: the single next step), in plain words."""
@@ -157,16 +125,19 @@ class NextStepSpec:
 
 @dataclass(frozen=True, slots=True)
 class BlockSpec:
-    """Everything the flow core knows about one step type."""
+    """Everything the flow core and the editor know about one step type."""
 
     type: str
-    title: str  # shown to people: "Get digits"
+    title: str  # shown to people: "Collect keypresses"
     fields: tuple[FieldSpec, ...]
     next_step: NextStepSpec
     one_of: tuple[tuple[str, ...], ...] = ()  # at least one field of each group must be given
     one_of_missing: tuple[str, ...] = ()  # the message tail for each group in one_of
     sets_variable: str | None = None  # the field naming the run-time variable this step sets
     defaults: Mapping[str, Any] = field(default_factory=dict)  # documented defaults of optional fields
+    blurb: str = ""  # one line in the editor's palette
+    icon: str = ""  # one character on the palette and the node
+    starter: Mapping[str, Any] = field(default_factory=dict)  # values a new step gets, beyond defaults
     # Derived, for the validator's hot loop: (name, accept, check, required, group bit, spec) per field,
     # where the group bit marks the field's one_of group; ``groups`` has the bits of all groups.
     checks: tuple[tuple[str, Callable[[str], object] | None, Check, bool, int, FieldSpec], ...] = field(
@@ -188,36 +159,93 @@ def _digits_phrase(key: str, branches: Mapping[Any, Any]) -> str:
     return f"when the caller presses {key}"
 
 
+HTTP_BRANCH_TITLES = {"success": "When the request succeeds", "fail": "When the request fails"}
+
+
 def _http_phrase(key: str, branches: Mapping[Any, Any]) -> str:
-    return {"success": "when the request succeeds", "fail": "when the request fails"}.get(
-        key, f'on the outcome "{key}"'
+    title = HTTP_BRANCH_TITLES.get(key)
+    return title[0].lower() + title[1:] if title else f'on the outcome "{key}"'
+
+
+SINGLE_NEXT_STEP = NextStepSpec(titles={NEXT: "Next step"})
+
+
+def _phone(name: str, label: str, missing: str, *, title: str, help: str, placeholder: str) -> FieldSpec:
+    return FieldSpec(
+        name,
+        check_phone,
+        label,
+        missing,
+        required=True,
+        accept=PHONE_NUMBER_RE.fullmatch,
+        title=title,
+        help=help,
+        placeholder=placeholder,
+        input="phone",
+        variables=True,
     )
 
 
-SINGLE_NEXT_STEP = NextStepSpec()
-
-
-def _phone(name: str, label: str, missing: str) -> FieldSpec:
-    return FieldSpec(name, check_phone, label, missing, required=True, accept=_PHONE_RE.fullmatch)
+def _caller_id(missing: str) -> FieldSpec:
+    return _phone(
+        "caller_id",
+        "caller ID",
+        missing,
+        title="Caller ID",
+        help="The number the person sees on their phone.",
+        placeholder="+14155550100",
+    )
 
 
 BLOCKS: dict[str, BlockSpec] = {
     "call": BlockSpec(
         type="call",
         title="Call",
+        blurb="Dial a number. Every flow starts with one.",
+        icon="☎",
         fields=(
-            _phone("number", "number", "needs the number to call"),
-            _phone("caller_id", "caller ID", "needs a caller ID (the number the person being called will see)"),
+            _phone(
+                "number",
+                "number",
+                "needs the number to call",
+                title="Number to call",
+                help="Digits with an optional + in front, or {{contact.number}} to call each contact.",
+                placeholder="{{contact.number}}",
+            ),
+            _caller_id("needs a caller ID (the number the person being called will see)"),
         ),
         next_step=SINGLE_NEXT_STEP,
+        starter={"number": "{{contact.number}}"},
     ),
     "play": BlockSpec(
         type="play",
-        title="Play",
+        title="Play message",
+        blurb="Say a text aloud, or play an audio file.",
+        icon="♪",
         fields=(
-            FieldSpec("text", check_text, "text", "needs some text to say", accept=str.strip),
             FieldSpec(
-                "url", check_url, "recording address", "needs the address of a recording", accept=_URL_RE.fullmatch
+                "text",
+                check_text,
+                "text",
+                "needs some text to say",
+                accept=str.strip,
+                title="What to say",
+                help="Read aloud to the person. You can use variables such as {{contact.name}}.",
+                placeholder="Hi, this is a reminder about your appointment tomorrow.",
+                input="textarea",
+                variables=True,
+            ),
+            FieldSpec(
+                "url",
+                check_url,
+                "recording address",
+                "needs the address of a recording",
+                accept=URL_RE.fullmatch,
+                title="…or an audio file",
+                help="The web address of a recording (https://…). Leave empty to use the text above.",
+                placeholder="https://example.com/greeting.mp3",
+                input="url",
+                variables=True,
             ),
         ),
         one_of=(("text", "url"),),
@@ -226,30 +254,52 @@ BLOCKS: dict[str, BlockSpec] = {
     ),
     "digits": BlockSpec(
         type="digits",
-        title="Get digits",
+        title="Collect keypresses",
+        blurb="Wait for keys on the phone's keypad.",
+        icon="#",
         fields=(
-            FieldSpec("count", check_count, "digit count", "needs to know how many digits to collect", True),
+            FieldSpec(
+                "count",
+                check_count,
+                "digit count",
+                "needs to know how many digits to collect",
+                True,
+                title="How many keys",
+                help="The call moves on once this many keys are pressed.",
+                placeholder="1",
+                input="count",
+            ),
             FieldSpec(
                 "variable",
                 check_variable,
                 "variable name",
                 "needs a variable name to keep the digits in",
                 True,
+                title="Save the keys as",
+                help="A name such as account_id (letters, digits, _). Later steps can use {{account_id}}.",
+                placeholder="choice",
+                input="variable",
             ),
         ),
         next_step=NextStepSpec(
-            branches=frozenset("0123456789*"),
+            keys=("*", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"),
             covering=(frozenset({"*"}),),
             required=True,
             missing="needs to know where to go after the caller types the digits",
             allowed_keys="the keys 0 to 9, or * for any other input",
             describe=_digits_phrase,
+            drawn=("*",),
+            adds_keys=True,
+            titles={"*": "Any other key (or no key)"},
+            key_title="When they press {key}",
         ),
         sets_variable="variable",
     ),
     "http": BlockSpec(
         type="http",
-        title="HTTP request",
+        title="Web request",
+        blurb="Call your system, then branch on success or failure.",
+        icon="⇄",
         fields=(
             FieldSpec(
                 "url",
@@ -257,26 +307,51 @@ BLOCKS: dict[str, BlockSpec] = {
                 "web address",
                 "needs the web address to send the request to",
                 True,
-                accept=_URL_RE.fullmatch,
+                accept=URL_RE.fullmatch,
+                title="Web address",
+                help="Starts with https://. Variables are filled in during the call.",
+                placeholder="https://example.com/api/orders/{{account_id}}",
+                input="url",
+                variables=True,
             ),
-            FieldSpec("method", check_method, "method", "needs a method", accept=_HTTP_METHOD_SET.__contains__),
+            FieldSpec(
+                "method",
+                check_method,
+                "method",
+                "needs a method",
+                accept=HTTP_METHOD_SET.__contains__,
+                title="Method",
+                help="GET reads data; POST sends it. Ask whoever built the address if unsure.",
+                input="method",
+            ),
         ),
         next_step=NextStepSpec(
-            branches=frozenset({"success", "fail"}),
+            keys=("success", "fail"),
             covering=(frozenset({"success", "fail"}),),
             required=True,
             missing="needs to know where to go when the request succeeds or fails",
             allowed_keys='"success" and "fail"',
             describe=_http_phrase,
+            drawn=("success", "fail"),
+            titles=HTTP_BRANCH_TITLES,
         ),
         defaults={"method": "GET"},
     ),
     "connect": BlockSpec(
         type="connect",
         title="Connect",
+        blurb="Transfer the person to another number.",
+        icon="↪",
         fields=(
-            _phone("number", "number", "needs the number to connect the caller to"),
-            _phone("caller_id", "caller ID", "needs a caller ID (the number the connected person will see)"),
+            _phone(
+                "number",
+                "number",
+                "needs the number to connect the caller to",
+                title="Transfer to",
+                help="The number or extension to connect the call to.",
+                placeholder="+14155550123",
+            ),
+            _caller_id("needs a caller ID (the number the connected person will see)"),
         ),
         next_step=SINGLE_NEXT_STEP,
     ),

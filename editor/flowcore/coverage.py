@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-from editor.flowcore.interpret import NEXT, Program
-from editor.flowcore.parse import id_text
+from .interpret import NEXT, Program
+from .parse import id_text
 
 
 class Branch(TypedDict):

@@ -1,4 +1,4 @@
-"""The diagnostic shape shared by parse and validate (DESIGN §3)."""
+"""The diagnostic shape shared by parse and validate (docs/api-contract.md, "Diagnostic")."""
 
 from __future__ import annotations
 

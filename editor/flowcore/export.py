@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from editor.flowcore.messages import label_for
-from editor.flowcore.parse import Extracted, extract, parse
-from editor.flowcore.templates import (
+from .messages import label_for
+from .parse import Extracted, extract, parse
+from .templates import (
     REFERENCE_FIELDS,
     contact_fields,
     iter_strings,

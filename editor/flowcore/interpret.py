@@ -37,12 +37,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from editor.flowcore.messages import label_for
-from editor.flowcore.parse import id_text, parse
-from editor.flowcore.runtime import (
+from .blocks import BLOCKS, NEXT
+from .messages import label_for
+from .parse import id_text, parse
+from .runtime import (
     HTTP_OUTCOMES,
     KEYPAD,
-    NEXT,
     EndReason,
     Event,
     FlowNotRunnable,
@@ -55,6 +55,7 @@ from editor.flowcore.runtime import (
 )
 
 _SAY_LIMIT = 500
+_DEFAULT_METHOD = BLOCKS["http"].defaults["method"]
 
 
 class Program:
@@ -104,7 +105,7 @@ class Run:
         self.program = program if isinstance(program, Program) else Program(program)
         self.contact = contact
         self.limits = limits or Limits()
-        self.max_steps = self.limits.steps_for(self.program)
+        self.max_steps = self.limits.steps_for(len(self.program.steps))
         self.clock = clock
         self.variables: dict[str, str] = {}
         self.transcript: list[Event] = []
@@ -357,7 +358,7 @@ class Run:
             )
 
     def _wait_http(self, step: dict[str, Any]) -> None:
-        url, method, branches = step.get("url"), step.get("method") or "GET", step.get("next_step")
+        url, method, branches = step.get("url"), step.get("method") or _DEFAULT_METHOD, step.get("next_step")
         if not isinstance(url, str) or not url:
             self._broken(step, "it has no web address")
         elif not isinstance(method, str):

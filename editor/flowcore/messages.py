@@ -10,10 +10,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from editor.flowcore.blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec, kind_of, show
-from editor.flowcore.parse import id_text
+from .blocks import BLOCKS, BlockSpec, FieldSpec, NextStepSpec, kind_of, show
+from .parse import id_text
 
-EMPTY_FLOW = "This flow has no steps yet. Start it with a Call step."
+_CALL = BLOCKS["call"].title
+_DIGITS = BLOCKS["digits"].title
+EMPTY_FLOW = f"This flow has no steps yet. Start it with a {_CALL} step."
 _TYPES = ", ".join(BLOCKS)
 _PLAIN_ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _LABEL_LIMIT = 60
@@ -139,13 +141,13 @@ class Namer:
         )
 
     def bad_start(self, step: Any) -> str:
-        lead = "The flow must start with a Call step"
+        lead = f"The flow must start with a {_CALL} step"
         if not isinstance(step, dict):
             return f"{lead}, but the first item in the flow is not a step."
         title = _type_title(step)
-        what = f"a {title} step" if title else "not a Call step"
+        what = f"a {title} step" if title else f"not a {_CALL} step"
         first = self.name(0, capital=False)
-        return f"{lead}, but it starts with {first}, which is {what}. Move a Call step to the front."
+        return f"{lead}, but it starts with {first}, which is {what}. Move a {_CALL} step to the front."
 
     # fields
 
@@ -230,9 +232,9 @@ class Namer:
         if somewhere:
             return (
                 f"{lead}, but the call can reach this step without passing a step that collects {name}. "
-                f"Make every way to this step go through a Get digits step that stores {name}."
+                f"Make every way to this step go through a {_DIGITS} step that stores {name}."
             )
         return (
-            f"{lead}, but no step collects {name}. Add a Get digits step that stores {name} before it, "
+            f"{lead}, but no step collects {name}. Add a {_DIGITS} step that stores {name} before it, "
             f"or, for a contact field, write {{{{contact.{name}}}}}."
         )

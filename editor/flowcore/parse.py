@@ -1,4 +1,4 @@
-"""Reading the three accepted forms and normalising them to the FlowStudio document (DESIGN §2).
+"""Reading the three accepted forms and normalising them to the FlowStudio document.
 
 * a Samespace payload ``{"cloud_id", "auth_token", "record", "flow": [...]}``: ``cloud_id``,
   ``auth_token`` and any other top-level key are dropped, ``record`` goes to ``settings.record``;
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from editor.flowcore.blocks import kind_of, show
-from editor.flowcore.diagnostics import Diagnostic, diagnostic
-from editor.flowcore.templates import transform_strings
+from .blocks import kind_of, show
+from .diagnostics import Diagnostic, diagnostic
+from .templates import transform_strings
 
 _EXPECTED = (
     'FlowStudio reads a list of steps, a Samespace payload with a "flow" list, '

@@ -15,8 +15,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from editor.flowcore.interpret import KEYPAD, InputError, Limits, Program, Run, Waiting
-from editor.flowcore.scenario import Inputs, empty_inputs, expectations_of
+from .interpret import KEYPAD, InputError, Limits, Program, Run, Waiting
+from .scenario import Inputs, empty_inputs, expectations_of
 
 MAX_PATHS = 500
 Choice = tuple[str, str, str]  # (kind, step, value)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from editor.flowcore.parse import Extracted, extract, id_text
+from .parse import Extracted, extract, id_text
 
 _IGNORED = frozenset({"id", "next_step"})
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
-from editor.flowcore.templates import CONTACT_RE, RUNTIME_RE
-
-if TYPE_CHECKING:
-    from editor.flowcore.interpret import Program
+from .blocks import BLOCKS
+from .templates import CONTACT_RE, RUNTIME_RE
 
 KEYPAD = frozenset("0123456789*#")
-NEXT = "next"  # the branch key of a plain next_step (as the canvas names its output)
-HTTP_OUTCOMES = ("success", "fail")
+HTTP_OUTCOMES = BLOCKS["http"].next_step.keys  # ("success", "fail"): the branch keys of an http step
 EndReason = Literal["completed", "no_matching_branch", "missing_step", "broken_step", "step_limit", "time_limit"]
 Status = Literal["running", "waiting", "ended"]
 
@@ -33,13 +30,16 @@ class InputError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Bounds of one run. ``max_steps`` None: three times the number of steps, at least 1000, so that a
-    long flow runs to its end while a loop is still stopped soon."""
+    long flow runs to its end while a loop is still stopped soon.
+
+    Takes the number of steps rather than the program itself, so this module needs nothing from
+    ``interpret.py`` (which imports it)."""
 
     max_steps: int | None = None
     max_seconds: float = 10.0
 
-    def steps_for(self, program: Program) -> int:
-        return self.max_steps if self.max_steps is not None else max(1000, 3 * len(program.steps))
+    def steps_for(self, step_count: int) -> int:
+        return self.max_steps if self.max_steps is not None else max(1000, 3 * step_count)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
-from editor.flowcore.interpret import HTTP_OUTCOMES, HttpResult, InputError, Limits, Program, Run
-from editor.flowcore.parse import id_text
+from .interpret import HTTP_OUTCOMES, HttpResult, InputError, Limits, Program, Run
+from .parse import id_text
 
 HttpSender = Callable[[str, str], HttpResult]  # (method, url) -> result
 MAX_INPUTS_PER_STEP = 1000

@@ -1,6 +1,6 @@
 """The ``{{…}}`` placeholders: finding them, checking them and filling them in.
 
-Two kinds exist (DESIGN §2):
+Two kinds exist:
 
 * ``{{name}}`` is a run-time variable that a digits step sets and Samespace fills in during the call;
 * ``{{contact.field}}`` is a contact variable that FlowStudio fills in at launch from the contact row.

@@ -1,4 +1,4 @@
-"""``validate``: every check of DESIGN §3, in a few linear passes.
+"""``validate``: every check behind the diagnostic codes of ``diagnostics.py``, in a few linear passes.
 
 1. ids: missing, unusable or duplicate ids, and the map from id (as a string) to its first step;
 2. each step on its own: type, required fields, formats, the shape of ``next_step`` and the ids it
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.flowcore import messages as say
-from editor.flowcore.blocks import BLOCKS, BlockSpec, NextStepSpec, check_variable
-from editor.flowcore.diagnostics import Diagnostic, diagnostic
-from editor.flowcore.graph import depth_first, must_reach_with, trapped_groups
-from editor.flowcore.parse import Extracted, extract, id_text
-from editor.flowcore.templates import RUNTIME_RE, iter_strings, path_text
+from . import messages as say
+
+from .blocks import BLOCKS, BlockSpec, NextStepSpec, check_variable
+from .diagnostics import Diagnostic, diagnostic
+from .graph import depth_first, must_reach_with, trapped_groups
+from .parse import Extracted, extract, id_text
+from .templates import RUNTIME_RE, iter_strings, path_text
 
 _NO_TARGETS: tuple[int, ...] = ()
 # (position, code, field, message, step id): position -1 for problems about the whole flow.

@@ -63,7 +63,7 @@ def test_it_reports_missing_id() -> None:
     del step["id"]
     found = single(validate([call("0", None), step]), "missing_id")
     assert (found["step"], found["field"], found["severity"]) == (None, "id", "error")
-    assert "2nd step (a Play step)" in found["message"]
+    assert "2nd step (a Play message step)" in found["message"]
     blank = validate([call("0", None), step, play("", None), play(" ", None)])
     assert summary(blank) == [("missing_id", None, "id")] * 3  # and no unreachable warnings on top
 
@@ -181,7 +181,7 @@ def test_it_reports_a_non_object_step_as_invalid_value() -> None:
 def test_it_reports_bad_start() -> None:
     found = single(validate([play("0", "1"), call("1", None)]), "bad_start")
     assert (found["step"], found["field"], found["severity"]) == ("0", "type", "error")
-    assert "Play step" in found["message"]
+    assert "a Play message step" in found["message"]
     assert only(validate(["junk", call("1", None)]), "bad_start")
 
 

@@ -38,13 +38,12 @@ from editor.calls.errors import CallInProgress, LaunchRefused
 from editor.calls.hooks import SendLater
 from editor.calls.models import AttemptOutcome, Call, CallAttempt, CallStatus, Credential
 from editor.common.errors import InvalidFields
-from editor.flowcore import contact_variables_used, is_valid, validate
+from editor.flowcore import PHONE_NUMBER_RE, contact_variables_used, is_valid, validate
 from editor.flows.models import Flow, FlowVersion
 
 logger = logging.getLogger(__name__)
 
 
-NUMBER_RE = re.compile(r"^\+?[0-9]{2,15}$")
 VARIABLE_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 MAX_VARIABLES = 100
 MAX_VARIABLE_LENGTH = 1000
@@ -62,7 +61,7 @@ def _setting(name: str, default: float) -> float:
 def normalise_number(raw: Any) -> str:
     """``+1 (555) 010-0100`` → ``+15550100100``; raises InvalidFields when it is not a phone number."""
     text = re.sub(r"[\s().\-]", "", raw) if isinstance(raw, str) else ""
-    if not NUMBER_RE.match(text):
+    if not PHONE_NUMBER_RE.fullmatch(text):
         raise InvalidFields({"number": ["Enter a phone number: 2 to 15 digits, optionally starting with +."]})
     return text
 

@@ -1,7 +1,8 @@
 // The editor page: toolbar, palette, canvas, inspector and problems, wired to the draft store.
 import { useReactFlow, type Viewport } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Api, ApiError } from "./api";
+import { Api } from "./api";
+import { isApiError } from "./http";
 import { clearBackup } from "./backup";
 import { blockFor } from "./blocks";
 import { Canvas, type Selection } from "./Canvas";
@@ -346,9 +347,9 @@ export function App({ boot }: { boot: Boot }) {
       setLatestVersion(version.number);
       return version;
     } catch (err) {
-      const extra = (err as { extra?: { diagnostics?: Diagnostic[] } }).extra;
-      if (extra?.diagnostics) {
-        setDiagnostics(extra.diagnostics);
+      const diagnostics = isApiError(err, "flow_has_errors") ? (err.extra.diagnostics as Diagnostic[] | undefined) : undefined;
+      if (diagnostics) {
+        setDiagnostics(diagnostics);
         return null;
       }
       throw err;
@@ -379,7 +380,7 @@ export function App({ boot }: { boot: Boot }) {
       const version = await publishSaved("Published for a test call", saving.revision.current);
       return version && { version: version.number, published: true };
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && !err.extra.is_archived) {
+      if (isApiError(err, "revision_conflict")) {
         throw new Error("Someone else saved this flow a moment ago, so nothing was published or called. Reload to see their changes.");
       }
       throw err;

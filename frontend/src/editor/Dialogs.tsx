@@ -1,7 +1,7 @@
 // Dialogs: conflict, publish, versions, import and keyboard shortcuts (the test call has TestCall.tsx).
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Api } from "./api";
-import { ApiError } from "./api";
+import { ApiError } from "./http";
 import { normalise, parseJson, type Normalised } from "./normalise";
 import type { Diagnostic, VersionSummary } from "./types";
 
@@ -183,9 +183,7 @@ export function PublishDialog(props: {
 }
 
 function who(v: VersionSummary): string {
-  const by = v.created_by;
-  if (!by) return "someone";
-  return typeof by === "string" ? by : by.username ?? "someone";
+  return v.created_by || "someone";
 }
 
 export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (n: number) => Promise<void>; onClose: () => void }) {
@@ -197,7 +195,7 @@ export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (
   useEffect(() => {
     api
       .versions()
-      .then((data) => setVersions(Array.isArray(data) ? data : data.results))
+      .then(setVersions)
       .catch((err: ApiError) => setError(err.message));
   }, [api]);
   const restore = async (n: number) => {

@@ -1,6 +1,6 @@
 // Inspector inputs: one per block field, with a picker that inserts {{variables}}.
 import { useEffect, useRef, useState } from "react";
-import { HTTP_METHODS, type FieldSpec } from "./blocks";
+import { BLOCK_BY_TYPE, HTTP_METHODS, PATTERNS, defaultOf, type FieldSpec } from "./registry";
 
 export function displayValue(value: unknown): string {
   if (value === undefined || value === null) return "";
@@ -35,7 +35,7 @@ export function VariablePicker({ variables, contactFields, onPick, disabled }: P
     onPick(token);
     setOpen(false);
   };
-  const customOk = /^[A-Za-z0-9_]+$/.test(custom);
+  const customOk = PATTERNS.contactField.test(custom);
   return (
     <div className="fs-picker" ref={root}>
       <button
@@ -52,7 +52,7 @@ export function VariablePicker({ variables, contactFields, onPick, disabled }: P
         <div className="fs-picker-menu shadow" role="menu">
           <div className="fs-picker-section">Keys pressed earlier in the call</div>
           {variables.length === 0 && (
-            <div className="fs-picker-empty">None yet: add a “Collect keypresses” step before this one.</div>
+            <div className="fs-picker-empty">None yet: add a “{BLOCK_BY_TYPE.digits.title}” step before this one.</div>
           )}
           {variables.map((v) => (
             <button type="button" role="menuitem" key={v} className="fs-picker-item" onClick={() => pick(`{{${v}}}`)}>
@@ -116,13 +116,13 @@ export function FieldInput({ spec, value, onChange, readOnly, invalid, variables
     });
   };
   let input;
-  if (spec.kind === "method") {
+  if (spec.input === "method") {
     const options = HTTP_METHODS.includes(text) || !text ? HTTP_METHODS : [text, ...HTTP_METHODS];
     input = (
       <select
         id={id}
         className={`form-select form-select-sm${invalid ? " is-invalid" : ""}`}
-        value={text || "GET"}
+        value={text || String(defaultOf("http", spec.name) ?? "")}
         onChange={(e) => onChange(e.target.value)}
         disabled={readOnly}
         data-field={spec.name}
@@ -134,7 +134,7 @@ export function FieldInput({ spec, value, onChange, readOnly, invalid, variables
         ))}
       </select>
     );
-  } else if (spec.kind === "textarea") {
+  } else if (spec.input === "textarea") {
     input = (
       <textarea
         id={id}
@@ -155,12 +155,12 @@ export function FieldInput({ spec, value, onChange, readOnly, invalid, variables
         ref={ref}
         className={className}
         type="text"
-        inputMode={spec.kind === "count" ? "numeric" : spec.kind === "phone" ? "tel" : spec.kind === "url" ? "url" : "text"}
+        inputMode={spec.input === "count" ? "numeric" : spec.input === "phone" ? "tel" : spec.input === "url" ? "url" : "text"}
         autoComplete="off"
-        spellCheck={spec.kind === "text"}
+        spellCheck={spec.input === "text"}
         value={text}
         placeholder={spec.placeholder}
-        onChange={(e) => onChange(spec.kind === "count" ? countValue(e.target.value) : e.target.value)}
+        onChange={(e) => onChange(spec.input === "count" ? countValue(e.target.value) : e.target.value)}
         readOnly={readOnly}
         data-field={spec.name}
       />
@@ -170,7 +170,7 @@ export function FieldInput({ spec, value, onChange, readOnly, invalid, variables
     <div className="fs-field">
       <div className="d-flex align-items-end justify-content-between">
         <label className="form-label" htmlFor={id}>
-          {spec.label}
+          {spec.title}
         </label>
         {spec.variables && !readOnly && (
           <VariablePicker variables={variables} contactFields={contactFields} onPick={insert} disabled={readOnly} />

@@ -1,6 +1,7 @@
 // The palette, the problems list and the inspector's other states (flow settings, a group).
 import { useState, type DragEvent } from "react";
-import { BLOCKS, blockFor } from "./blocks";
+import { blockFor } from "./blocks";
+import { BLOCKS } from "./registry";
 import { BLOCK_MIME } from "./Canvas";
 import type { DraftStore } from "./store";
 import type { Diagnostic, FlowDocument } from "./types";

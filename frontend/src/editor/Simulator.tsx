@@ -1,10 +1,11 @@
-// The simulator panel: walk the flow as a caller would, without calling anyone (issue 7).
+// The simulator panel: walk the flow as a caller would, without calling anyone.
 // Stateless on the server: every turn sends the draft on screen and all inputs so far; the answer
 // says what the caller heard and what the run waits for. The run and the test coverage are
 // painted onto the canvas through one stylesheet (canvasStyle), so the canvas needs no changes.
 import { useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import "./Simulator.css";
+import { BLOCK_BY_TYPE } from "./registry";
 import {
   canvasStyle,
   noInputs,
@@ -29,7 +30,7 @@ interface Props {
 
 type Given = { kind: "digits" | "http"; step: string };
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
-const ICONS: Record<SimEvent["kind"], string> = { call: "☎", play: "♪", digits: "#", http: "⇄", connect: "↪", end: "■" };
+const iconOf = (kind: SimEvent["kind"]) => BLOCK_BY_TYPE[kind]?.icon ?? "■"; // "■": the call ends
 const canSpeak = typeof window !== "undefined" && "speechSynthesis" in window;
 
 function capital(text: string): string {
@@ -128,9 +129,10 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
       setTab("run");
       spoken.current = Number.MAX_SAFE_INTEGER; // do not read a replayed run aloud
       const order: Given[] = []; // the visit order is not stored: undo goes step by step backwards
-      Object.entries(test.inputs.digits).forEach(([step, list]) => list.forEach(() => order.push({ kind: "digits", step })));
-      Object.entries(test.inputs.http).forEach(([step, list]) => list.forEach(() => order.push({ kind: "http", step })));
-      void turn(test.inputs, order);
+      const inputs: Inputs = { ...noInputs(), ...test.inputs };
+      Object.entries(inputs.digits).forEach(([step, list]) => list.forEach(() => order.push({ kind: "digits", step })));
+      Object.entries(inputs.http).forEach(([step, list]) => list.forEach(() => order.push({ kind: "http", step })));
+      void turn(inputs, order);
     },
     [turn],
   );
@@ -233,7 +235,7 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
               <ol className="fs-sim-transcript" data-testid="transcript">
                 {sim.transcript.map((e) => (
                   <li key={e.index} className={`fs-sim-event fs-sim-event--${e.kind}`}>
-                    <span className="fs-sim-icon" aria-hidden="true">{ICONS[e.kind]}</span>
+                    <span className="fs-sim-icon" aria-hidden="true">{iconOf(e.kind)}</span>
                     <button type="button" className="fs-sim-step" onClick={() => e.step && showStep(e.step)} title="Show this step">
                       {e.step ?? ""}
                     </button>

@@ -1,7 +1,9 @@
-// The simulator's and flow tests' side of the REST API (editor/api/simulator.py), and the
-// stylesheet that paints a run or the test coverage onto the canvas.
-import { ApiError } from "./api";
-import type { FlowDocument } from "./types";
+// The simulator's and flow tests' side of the REST API (editor/flows/api/simulator.py), and the
+// stylesheet that paints a run or the test coverage onto the canvas. Bodies are the types generated
+// from the OpenAPI schema; where the schema leaves a part loose (a transcript event, what a run
+// waits for), its shape is written out here.
+import { request, type Method } from "./http";
+import type { FlowDocument, Schemas } from "./types";
 
 export interface Inputs {
   digits: Record<string, string[]>;
@@ -51,98 +53,49 @@ export interface Edge {
   to: string | null;
 }
 
-export interface Simulation {
-  status: "waiting" | "ended";
+type Scenario = Pick<Schemas["Scenario"], "inputs" | "expectations">;
+
+export type Simulation = Omit<Schemas["Simulation"], "waiting" | "end" | "edges" | "transcript" | "inputs" | "scenario"> & {
   waiting: Waiting | null;
   end: { step: string | null; reason: string; message: string } | null;
-  path: string[];
   edges: Edge[];
-  variables: Record<string, string>;
   transcript: SimEvent[];
   inputs: Inputs;
-  scenario: { inputs: Inputs; expectations: Record<string, unknown> };
-}
+  scenario: Scenario;
+};
 
-export interface TestCase {
-  id: number;
-  name: string;
-  inputs: Inputs;
-  expectations: Record<string, unknown>;
-  generated: boolean;
-}
+export type TestCase = Schemas["Scenario"];
 
-export interface TestResult {
-  id: number;
-  name: string;
-  generated: boolean;
-  passed: boolean;
-  difference: string | null;
+export type TestResult = Omit<Schemas["Result"], "run"> & {
   run: { path: string[]; edges: Edge[]; ends_at: string | null; variables: Record<string, string> } | null;
-}
+};
 
-export interface Report {
-  total: number;
-  passed: number;
-  failed: number;
-  blocks_publish: boolean;
-  warning?: boolean;
-  results: TestResult[];
-}
+/** The report of a run of the flow tests; a publish answer's `tests` adds `warning`. */
+export type Report = Omit<Schemas["Report"], "results"> & { warning?: boolean; results: TestResult[] };
 
-export interface Coverage {
-  scenarios: number;
-  total: number;
-  taken: number;
-  branches: (Edge & { taken: boolean; scenarios: string[] })[];
-  untaken: Edge[];
-  untested_steps: string[];
-}
-
-function csrfToken(): string {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
+export type Coverage = Omit<Schemas["Coverage"], "untaken"> & { untaken: Edge[] };
 
 export class SimulatorApi {
   constructor(private base: string, private flowId: number) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}flows/${this.flowId}/${path}`, {
-        method,
-        credentials: "same-origin",
-        headers: {
-          Accept: "application/json",
-          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-          ...(method === "GET" ? {} : { "X-CSRFToken": csrfToken() }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, "FlowStudio can't be reached. Check your connection.");
-    }
-    if (response.status === 204) return undefined as T;
-    const data = (await response.json().catch(() => null)) as { message?: string; extra?: Record<string, unknown> } | null;
-    if (!response.ok) {
-      throw new ApiError(response.status, data?.message ?? `Something went wrong on the server (${response.status}).`, data?.extra ?? {});
-    }
-    return data as T;
+  private call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    return request<T>(method, `${this.base}flows/${this.flowId}/${path}`, body);
   }
 
   simulate(document: FlowDocument, inputs: Inputs) {
-    return this.call<Simulation>("POST", "simulate/", { document, inputs });
+    const body: Omit<Schemas["SimulateRequest"], "document"> & { document: FlowDocument } = { document, inputs };
+    return this.call<Simulation>("POST", "simulate/", body);
   }
 
   tests() {
     return this.call<TestCase[]>("GET", "tests/");
   }
 
-  saveTest(test: { name: string; inputs: Inputs; expectations: Record<string, unknown> }) {
+  saveTest(test: Schemas["ScenarioWriteRequest"]) {
     return this.call<TestCase>("POST", "tests/", test);
   }
 
-  changeTest(id: number, change: Partial<Pick<TestCase, "name" | "generated">>) {
+  changeTest(id: number, change: Schemas["PatchedScenarioWriteRequest"]) {
     return this.call<TestCase>("PATCH", `tests/${id}/`, change);
   }
 
@@ -159,17 +112,17 @@ export class SimulatorApi {
   }
 
   generate() {
-    return this.call<{ created: TestCase[]; skipped: number; truncated: boolean }>("POST", "tests/generate/", {});
+    const body: Partial<Schemas["GenerateRequest"]> = {};
+    return this.call<Schemas["Generated"]>("POST", "tests/generate/", body);
   }
 
   settings() {
-    return this.call<{ scenario_failures_block_publish: boolean }>("GET", "tests/settings/");
+    return this.call<Schemas["TestSettings"]>("GET", "tests/settings/");
   }
 
   changeSettings(block: boolean) {
-    return this.call<{ scenario_failures_block_publish: boolean }>("PUT", "tests/settings/", {
-      scenario_failures_block_publish: block,
-    });
+    const body: Schemas["TestSettingsRequest"] = { scenario_failures_block_publish: block };
+    return this.call<Schemas["TestSettings"]>("PUT", "tests/settings/", body);
   }
 }
 

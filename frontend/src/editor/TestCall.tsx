@@ -1,10 +1,12 @@
-// The "Test call" dialog (issue 5): choose a credential, type a number, fill the contact variables,
+// The "Test call" dialog: choose a credential, type a number, fill the contact variables,
 // then "Call now" saves and publishes when needed (App.prepareTestCall), launches the call and shows
 // its status live until it is final (GET /api/calls/{id}/ about every second).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, type Api } from "./api";
+import type { Api } from "./api";
+import { ApiError } from "./http";
 import { Modal, PublishProblems } from "./Dialogs";
 import { contactVariables } from "./doc";
+import { PATTERNS } from "./registry";
 import type { CallInfo, CallStatus, CredentialSummary, Diagnostic, FlowDocument } from "./types";
 
 export interface Prepared {
@@ -46,10 +48,11 @@ const ALERT: Partial<Record<CallStatus, string>> = {
   skipped: "alert-secondary",
 };
 
-/** The launch API's rule (editor/services/calls.py normalise_number): null when it is no phone number. */
+/** The launch API's rule (spaces, dashes and brackets dropped, then the flow core's phone-number
+ * pattern, editor/flowcore/checks.py): null when it is no phone number. */
 export function phoneNumber(raw: string): string | null {
   const text = raw.replace(/[\s().-]/g, "");
-  return /^\+?[0-9]{2,15}$/.test(text) ? text : null;
+  return PATTERNS.phoneNumber.test(text) ? text : null;
 }
 
 function remembered(): { credential?: number; number?: string } {

@@ -1,6 +1,7 @@
 // Pure operations on the flow document. Every function returns a new document and keeps
 // untouched steps and layout entries by identity, so memoised nodes skip re-rendering.
 import { DIGIT_KEYS, outputsOf } from "./blocks";
+import { BLOCK_BY_TYPE } from "./registry";
 import type { FlowDocument, LayoutEntry, Step } from "./types";
 
 export const EMPTY_DOC: FlowDocument = { steps: [], layout: {}, settings: { record: false } };
@@ -127,9 +128,7 @@ export function outputsTargetFree(doc: FlowDocument, id: string): string | null 
 
 export function addStep(doc: FlowDocument, type: string, at: { x: number; y: number }): { doc: FlowDocument; id: string } {
   const [id] = freshIds(doc, 1);
-  const step: Step = { id, type };
-  if (type === "call") step.number = "{{contact.number}}";
-  if (type === "http") step.method = "GET";
+  const step: Step = { ...BLOCK_BY_TYPE[type]?.new_step, id, type };
   const steps = [...doc.steps, step];
   const layout = { ...doc.layout, [id]: { x: Math.round(at.x), y: Math.round(at.y) } };
   return { doc: { ...doc, steps, layout }, id };

@@ -1,4 +1,4 @@
-// Turn whatever was loaded or imported into the document the canvas edits (DESIGN §2).
+// Turn whatever was loaded or imported into the document the canvas edits (docs/api-contract.md, "Document").
 // Accepts a Samespace payload, a bare step list or a FlowStudio document, like the server.
 import { freshIds } from "./doc";
 import type { FlowDocument, LayoutEntry, Step } from "./types";

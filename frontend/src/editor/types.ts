@@ -1,4 +1,9 @@
-// Shapes shared by the editor modules (DESIGN §2 and docs/api-contract.md).
+// Shapes shared by the editor modules (docs/api-contract.md). The API's bodies are the types
+// generated from its OpenAPI schema (../generated/api.d.ts, `npm run gen:api`), named here.
+import type { components } from "../generated/api";
+
+/** The schemas of the API's request and response bodies. */
+export type Schemas = components["schemas"];
 
 /** A Samespace step. Unknown fields are kept and exported unchanged. */
 export interface Step {
@@ -24,13 +29,7 @@ export interface FlowDocument {
   settings: { record?: boolean; [field: string]: unknown };
 }
 
-export interface Diagnostic {
-  severity: "error" | "warning";
-  code: string;
-  step: string | null;
-  field: string | null;
-  message: string;
-}
+export type Diagnostic = Schemas["Diagnostic"];
 
 /** What the page passes in through json_script("editor-config"). */
 export interface EditorConfig {
@@ -47,24 +46,14 @@ export interface EditorConfig {
   callUrl?: string;
 }
 
-/** The flow as the API (and json_script("editor-flow")) describe it. */
-export interface FlowData {
-  id: number;
-  team?: number;
-  name: string;
-  description: string;
-  revision: number;
-  document: unknown;
-  diagnostics: Diagnostic[];
-  latest_version: number | null;
-}
+/** The flow as the API describes it: the fields the editor reads, which the page's
+ * json_script("editor-flow") also gives. */
+export type FlowData = Pick<
+  Schemas["Flow"],
+  "id" | "team" | "name" | "description" | "revision" | "document" | "diagnostics" | "latest_version"
+>;
 
-export interface VersionSummary {
-  number: number;
-  note: string;
-  created_by: string | null | { username?: string };
-  created_at: string;
-}
+export type VersionSummary = Schemas["VersionSummary"];
 
 /** The draft being edited: everything a save writes. */
 export interface Draft {
@@ -79,29 +68,10 @@ export interface Output {
   title: string;
 }
 
-/** A Samespace credential as GET /api/credentials/ lists it (no token). */
-export interface CredentialSummary {
-  id: number;
-  team: number;
-  name: string;
-  cloud_id: string;
-  token_hint: string;
-  rejected: boolean;
-  rejected_at: string | null;
-}
+/** A Samespace credential as GET /api/credentials/ lists it (the token is always masked). */
+export type CredentialSummary = Schemas["Credential"];
 
-export type CallStatus = "queued" | "sending" | "accepted" | "failed" | "unknown" | "skipped";
+export type CallStatus = Schemas["CallStatusEnum"];
 
-/** A call as GET /api/calls/{id}/ describes it (the fields the editor shows). */
-export interface CallInfo {
-  id: number;
-  number: string;
-  version: number;
-  status: CallStatus;
-  status_label: string;
-  attempts: number;
-  not_before: string | null;
-  response_status: number | null;
-  samespace_call_id: string | null;
-  error: string | null;
-}
+/** A call as GET /api/calls/{id}/ describes it. */
+export type CallInfo = Schemas["CallDetail"];

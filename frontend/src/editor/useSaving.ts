@@ -1,6 +1,7 @@
 // Saving: the Save button and Ctrl/Cmd+S, autosave, the local backup and stale-save (409) handling.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, type Api } from "./api";
+import type { Api } from "./api";
+import { isApiError } from "./http";
 import { clearBackup, writeBackup } from "./backup";
 import type { DraftStore } from "./store";
 import type { Diagnostic, Draft, FlowData } from "./types";
@@ -63,7 +64,9 @@ export function useSaving(o: Options) {
         onSaved(flow, sent);
         return true;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 409) {
+        // Only a stale revision is a conflict to resolve; an archived flow (flow_archived) or an
+        // error without a known code shows its message.
+        if (isApiError(err, "revision_conflict")) {
           setStatus("conflict");
           staleRef.current = true;
           setStale(true);
