@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: run test setup venv venv-dev frontend chromium migrate demo lint bench clean
+.PHONY: run test setup venv venv-dev frontend chromium test-services migrate demo lint bench clean
 
 run: setup
 	@bash scripts/run-dev.sh
@@ -56,7 +56,12 @@ demo: migrate
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: .env venv-dev frontend chromium
+# Without PostgreSQL on 127.0.0.1:5432 or Redis on :6379, scripts/test.sh starts throwaway ones
+# from Debian's packages (never a downloaded server), installed here when missing.
+test-services:
+	@bash scripts/test-services.sh install
+
+test: .env venv-dev frontend chromium test-services
 	@bash scripts/test.sh
 
 lint: venv-dev

@@ -18,12 +18,9 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _harness as h  # first: it puts the repository on sys.path
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/fs_bench_api"
 
@@ -52,37 +49,20 @@ def make_document(size: int) -> dict:
     return {"steps": steps, "layout": layout, "settings": {"record": False}}
 
 
-def ensure_postgres_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
     # Production settings (DEBUG off: no query log, no debug checks), with throwaway secrets.
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "2D3ehCG3iqUZzBvQY5o3Y0lqJ4pKq7f1Zg7pM9mW3xI=")
-    os.environ["API_THROTTLE_USER"] = ""  # measure the work, not the rate limit
-    os.environ["API_THROTTLE_ANON"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flowstudio.settings")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    if database_url.startswith("postgres"):
-        ensure_postgres_database(database_url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    h.setup_django({
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "API_THROTTLE_USER": "",  # measure the work, not the rate limit
+        "API_THROTTLE_ANON": "",
+    }, defaults={
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "FIELD_ENCRYPTION_KEYS": "2D3ehCG3iqUZzBvQY5o3Y0lqJ4pKq7f1Zg7pM9mW3xI=",
+        "LOG_LEVEL": "ERROR",
+    })
 
 
 def main() -> None:
@@ -93,12 +73,11 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(args.database_url)
 
+    from _project import Flow, Membership, Team, flow_create
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from editor.models import Flow, Membership, Team
-    from editor.services.flows import flow_create
     from rest_framework.authtoken.models import Token
 
     user, _ = get_user_model().objects.get_or_create(username="bench-api")

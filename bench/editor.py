@@ -19,7 +19,6 @@ in headless Chromium N times, in turns. For each size it prints:
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -27,8 +26,8 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _harness as h  # first: it puts the repository on sys.path
+from _harness import ROOT
 
 SIZES = (5, 100, 300, 1_000)
 CHROMIUM = "/usr/bin/chromium"
@@ -72,22 +71,16 @@ def make_document(size: int) -> dict:
 
 
 def start_server(folder: Path):
-    os.environ.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
-        VAR_DIR=str(folder),
-        DJANGO_SETTINGS_MODULE="flowstudio.settings",
-        DJANGO_ALLOW_ASYNC_UNSAFE="true",
-    )
-    import django
-
-    django.setup()
+    h.setup_django({
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "VAR_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": "flowstudio.settings",
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+    })
     from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.management import call_command
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
-
-    call_command("migrate", verbosity=0)
 
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, *args) -> None:
@@ -100,11 +93,10 @@ def start_server(folder: Path):
 
 
 def setup_data() -> tuple[str, dict[int, int]]:
+    from _project import Membership, Team, flow_create
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from editor.models import Membership, Team
-    from editor.services.flows import flow_create
 
     user = get_user_model().objects.create_user("bench", password="bench-password-1")
     team = Team.objects.create(name="Bench", slug="bench")

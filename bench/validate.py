@@ -24,19 +24,18 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness  # noqa: F401 - first: it puts the repository on sys.path
+from jsonschema import Draft202012Validator
 
-from jsonschema import Draft202012Validator  # noqa: E402
-
-from editor.flowcore import validate  # noqa: E402
+from editor.flowcore import PHONE_NUMBER_PATTERN, validate
 
 SIZES = (1_000, 10_000, 20_000)
 ID = {"type": ["string", "integer"]}
 REF = {"type": ["string", "integer", "null"]}
-PHONE = {"type": "string", "pattern": r"^(\+?[0-9]{2,15}|.*\{\{.+\}\}.*)$"}
+# The flow core's phone-number rule, or a {{template}}.
+PHONE = {"type": "string", "pattern": "^(" + PHONE_NUMBER_PATTERN + r"|.*\{\{.+\}\}.*)$"}
 URL = {"type": "string", "pattern": r"^https?://"}
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import messages as say
-
 from .blocks import BLOCKS, BlockSpec, NextStepSpec, check_variable
 from .diagnostics import Diagnostic, diagnostic
 from .graph import depth_first, must_reach_with, trapped_groups
