@@ -8,33 +8,17 @@ from playwright.sync_api import Page, expect
 from pytest_httpserver import HTTPServer
 
 from tests.support.browser import node, open_editor
+from tests.support.flows import menu
 
-MENU = {
-    "steps": [
-        {"id": "0", "type": "call", "number": "{{contact.number}}", "caller_id": "+14155550100", "next_step": "1"},
-        {"id": "1", "type": "play", "text": "Press 1 for your balance, 2 for an agent.", "next_step": "2"},
-        {"id": "2", "type": "digits", "count": 1, "variable": "choice", "next_step": {"1": "3", "2": "5", "*": "1"}},
-        {
-            "id": "3",
-            "type": "http",
-            "url": "https://api.example.test/balance/{{choice}}",
-            "next_step": {"success": "4", "fail": "6"},
-        },
-        {"id": "4", "type": "play", "text": "Your balance is ready."},
-        {"id": "5", "type": "connect", "number": "5263", "caller_id": "+14155550100"},
-        {"id": "6", "type": "play", "text": "Sorry, try later."},
-    ],
-    "layout": {
-        "0": {"x": 40, "y": 0},
-        "1": {"x": 40, "y": 150},
-        "2": {"x": 40, "y": 300, "label": "Menu"},
-        "3": {"x": -140, "y": 470},
-        "4": {"x": -300, "y": 650},
-        "5": {"x": 260, "y": 470},
-        "6": {"x": 20, "y": 650},
-    },
-    "settings": {"record": False},
-}
+MENU = menu(layout={
+    "0": {"x": 40, "y": 0},
+    "1": {"x": 40, "y": 150},
+    "2": {"x": 40, "y": 300, "label": "Menu"},
+    "3": {"x": -140, "y": 470},
+    "4": {"x": -300, "y": 650},
+    "5": {"x": 260, "y": 470},
+    "6": {"x": 20, "y": 650},
+})
 GREEN = "rgb(34, 197, 94)"
 BLUE = "rgb(37, 99, 235)"
 

@@ -17,7 +17,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.viewsets import GenericViewSet
 
 from editor.accounts.permissions import TeamRolePermission, require_edit_role
 from editor.calls.errors import LaunchRefused
@@ -25,9 +24,9 @@ from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import redact
 from editor.calls.selectors import BadFilter, calls_for_user, filter_calls
 from editor.calls.services.calls import call_again, call_launch
-from editor.common.api.pagination import StandardPagination
 from editor.common.api.parsers import LimitedJSONParser
 from editor.common.api.schema import ErrorSerializer
+from editor.common.api.views import ApiViewSet
 from editor.flows.selectors import flows_for_user
 
 
@@ -191,13 +190,10 @@ CALL_FILTERS = [
         responses={200: CallDetailSerializer, **ERRORS},
     ),
 )
-class CallViewSet(GenericViewSet):
-    parser_classes = [LimitedJSONParser]
+class CallViewSet(ApiViewSet):
     permission_classes = [IsAuthenticated, TeamRolePermission]
-    pagination_class = StandardPagination
-    filter_backends: list = []
-    lookup_value_regex = "[0-9]+"
-    serializer_class = CallSerializer
+    serializer_class = list_serializer_class = CallSerializer
+    detail_serializer_class = CallDetailSerializer
 
     def get_queryset(self):
         qs = calls_for_user(user=self.request.user)
@@ -205,16 +201,11 @@ class CallViewSet(GenericViewSet):
             qs = qs.prefetch_related("attempts", "called_again_as")
         return qs
 
-    def list(self, request):
+    def list_queryset(self):
         try:
-            qs = filter_calls(self.get_queryset(), request.query_params)
+            return filter_calls(self.get_queryset(), self.request.query_params)
         except BadFilter as exc:
             raise ValidationError({exc.field: [str(exc)]})
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(CallSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return Response(CallDetailSerializer(self.get_object()).data)
 
     @extend_schema(
         summary="Call again: a new call (new idempotency key) with the same flow version, number and variables",

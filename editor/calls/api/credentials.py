@@ -6,8 +6,6 @@ mask and a hint of its last characters for long tokens). Every member reads; own
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -15,16 +13,14 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from editor.accounts.permissions import Role, TeamChoiceMixin, role_of
 from editor.accounts.selectors import membership_for
 from editor.calls.models import Credential
 from editor.calls.selectors import credentials_for_user
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
-from editor.common.api.pagination import StandardPagination
-from editor.common.api.parsers import LimitedJSONParser
 from editor.common.api.schema import ErrorSerializer
+from editor.common.api.views import ApiViewSet
 
 OWNER_MESSAGE = "Only team owners can add, change or delete Samespace credentials."
 
@@ -118,13 +114,9 @@ ERRORS = {
     ),
 )
 @method_decorator(sensitive_post_parameters("auth_token"), name="dispatch")
-class CredentialViewSet(GenericViewSet):
-    serializer_class = CredentialSerializer
-    parser_classes = [LimitedJSONParser]
+class CredentialViewSet(ApiViewSet):
+    serializer_class = list_serializer_class = CredentialSerializer
     permission_classes = [IsAuthenticated, OwnerWritesPermission]
-    pagination_class = StandardPagination
-    filter_backends: list = []
-    lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -134,20 +126,8 @@ class CredentialViewSet(GenericViewSet):
             qs = qs.filter(team_id=int(team))
         return qs
 
-    def _input(self, serializer_class) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(CredentialSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return Response(CredentialSerializer(self.get_object()).data)
-
     def create(self, request):
-        data = self._input(CredentialCreateSerializer)
+        data = self.validated(CredentialCreateSerializer)
         membership = membership_for(user=request.user, team=data["team"])
         if membership is None or membership.role != Role.OWNER:
             raise PermissionDenied(OWNER_MESSAGE)
@@ -163,7 +143,7 @@ class CredentialViewSet(GenericViewSet):
 
     def partial_update(self, request, pk=None):
         credential = self.get_object()
-        data = self._input(CredentialUpdateSerializer)
+        data = self.validated(CredentialUpdateSerializer)
         credential = credential_update(credential=credential, **data)
         return Response(CredentialSerializer(credential).data)
 

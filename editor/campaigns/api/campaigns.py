@@ -35,7 +35,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.viewsets import GenericViewSet
 
 from editor.accounts.permissions import TeamChoiceMixin, TeamRolePermission, require_edit_role
 from editor.calls.selectors import credential_in_team
@@ -52,9 +51,8 @@ from editor.campaigns.selectors import (
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import contacts_import, contacts_preview, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
-from editor.common.api.pagination import StandardPagination
-from editor.common.api.parsers import LimitedJSONParser
 from editor.common.api.schema import ErrorSerializer
+from editor.common.api.views import ApiViewSet
 from editor.flows.selectors import published_version
 
 ERRORS = {
@@ -237,13 +235,10 @@ STATUS_FILTER = OpenApiParameter("status", str, description="draft, scheduled, r
                                  request=CampaignUpdateSerializer, responses={200: CampaignDetailSerializer, **ERRORS}),
     destroy=extend_schema(summary="Delete a campaign that is not in progress", responses={204: None, **ERRORS}),
 )
-class CampaignViewSet(GenericViewSet):
-    serializer_class = CampaignSerializer
-    parser_classes = [LimitedJSONParser]
+class CampaignViewSet(ApiViewSet):
+    serializer_class = list_serializer_class = CampaignSerializer
+    detail_serializer_class = CampaignDetailSerializer
     permission_classes = [IsAuthenticated, TeamRolePermission]
-    pagination_class = StandardPagination
-    filter_backends: list = []
-    lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     read_actions = ("contacts",)  # GET contacts is a read; POST is checked in the action
 
@@ -259,31 +254,19 @@ class CampaignViewSet(GenericViewSet):
                 qs = qs.filter(team_id=int(team))
         return qs
 
-    def _input(self, serializer_class) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def _detail(self, campaign: Campaign, code: int = status.HTTP_200_OK) -> Response:
         campaign = self.get_queryset().get(pk=campaign.pk)
         return Response(CampaignDetailSerializer(campaign).data, status=code)
 
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(CampaignSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return Response(CampaignDetailSerializer(self.get_object()).data)
-
     def create(self, request):
-        data = self._input(CampaignCreateSerializer)
+        data = self.validated(CampaignCreateSerializer)
         require_edit_role(request.user, data["team"])
         campaign = service.campaign_create(team=data["team"], user=request.user, **_fields(data, data["team"].pk))
         return self._detail(campaign, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         campaign = self.get_object()
-        data = self._input(CampaignUpdateSerializer)
+        data = self.validated(CampaignUpdateSerializer)
         campaign = service.campaign_update(campaign=campaign, **_fields(data, campaign.team_id))
         return self._detail(campaign)
 
@@ -342,7 +325,7 @@ class CampaignViewSet(GenericViewSet):
                                                       number=params.get("number", "")))
             return self.get_paginated_response(ContactSerializer(page, many=True).data)
         require_edit_role(request.user, campaign.team)
-        data = self._input(UploadSerializer)
+        data = self.validated(UploadSerializer)
         upload = data["file"]
         column = data.get("number_column") or None
         if data.get("preview"):
@@ -382,13 +365,9 @@ def results_response(campaign: Campaign) -> StreamingHttpResponse:
                          request=DoNotCallCreateSerializer, responses={201: DoNotCallSerializer, **ERRORS}),
     destroy=extend_schema(summary="Remove a number", responses={204: None, **ERRORS}),
 )
-class DoNotCallViewSet(GenericViewSet):
-    serializer_class = DoNotCallSerializer
-    parser_classes = [LimitedJSONParser]
+class DoNotCallViewSet(ApiViewSet):
+    serializer_class = list_serializer_class = DoNotCallSerializer
     permission_classes = [IsAuthenticated, TeamRolePermission]
-    pagination_class = StandardPagination
-    filter_backends: list = []
-    lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -401,17 +380,8 @@ class DoNotCallViewSet(GenericViewSet):
             qs = qs.filter(team_id=int(team))
         return qs
 
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(DoNotCallSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return Response(DoNotCallSerializer(self.get_object()).data)
-
     def create(self, request):
-        serializer = DoNotCallCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(DoNotCallCreateSerializer)
         require_edit_role(request.user, data["team"])
         entry = dnc_add(team=data["team"], number=data["number"], note=data.get("note", ""), user=request.user,
                         region=data.get("region") or "US")
@@ -426,9 +396,7 @@ class DoNotCallViewSet(GenericViewSet):
                    responses={200: OpenApiTypes.OBJECT, **ERRORS})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request):
-        serializer = DoNotCallImportSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(DoNotCallImportSerializer)
         require_edit_role(request.user, data["team"])
         report = dnc_import(team=data["team"], upload=data["file"], number_column=data.get("number_column") or None,
                             region=(data.get("region") or "US").upper(), user=request.user)

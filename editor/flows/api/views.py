@@ -15,12 +15,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from editor.accounts.permissions import TeamScopedApiMixin, require_edit_role
 from editor.common.api.filters import NameSearchFilter
-from editor.common.api.pagination import StandardPagination
 from editor.common.api.schema import error_responses
+from editor.common.api.views import ApiViewSet
 from editor.common.errors import ServiceError
 from editor.flowcore import is_valid, parse, validate
 from editor.flows.api import serializers as s
@@ -78,9 +77,11 @@ def document_errors(field: str):
         responses={200: s.FlowSummarySerializer(many=True), **errors()},
     ),
 )
-class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
+class FlowViewSet(TeamScopedApiMixin, ApiViewSet):
     queryset = Flow.objects.none()  # for the schema only: get_queryset() scopes every request
-    pagination_class = StandardPagination
+    list_serializer_class = s.FlowSummarySerializer
+    detail_serializer_class = s.FlowSerializer
+    lookup_value_regex = "[^/.]+"  # as before (DRF's default): a non-numeric id is a 404 from the queryset
     filter_backends = [NameSearchFilter, OrderingFilter]
     search_fields = ["name"]
     ordering_fields = ["name", "created_at", "updated_at", "revision", "error_count", "warning_count"]
@@ -102,11 +103,6 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     def get_serializer_class(self):
         return s.FlowSummarySerializer if self.action == "list" else s.FlowSerializer
 
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def _writable(self) -> Flow:
         flow = self.get_object()
         if flow.is_archived:
@@ -118,18 +114,13 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
         headers = {"Location": f"/api/flows/{flow.pk}/"}
         return Response(s.FlowSerializer(flow).data, status=status.HTTP_201_CREATED, headers=headers)
 
-    def list(self, request):
-        qs = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.FlowSummarySerializer(page, many=True).data)
-
     @extend_schema(
         summary="Create a flow",
         request=s.FlowCreateSerializer,
         responses={201: s.FlowSerializer, **errors(400, 403, 413)},
     )
     def create(self, request):
-        data = self._input(s.FlowCreateSerializer)
+        data = self.validated(s.FlowCreateSerializer)
         require_edit_role(request.user, data["team"])
         with document_errors("document"):
             flow = flow_create(
@@ -143,7 +134,7 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
 
     @extend_schema(summary="Read a flow", responses={200: s.FlowSerializer, **errors(404)})
     def retrieve(self, request, pk=None):
-        return Response(s.FlowSerializer(self.get_object()).data)
+        return super().retrieve(request, pk)
 
     @extend_schema(
         summary="Save a flow",
@@ -154,7 +145,7 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     )
     def update(self, request, pk=None):
         flow = self._writable()
-        data = self._input(s.FlowUpdateSerializer)
+        data = self.validated(s.FlowUpdateSerializer)
         with document_errors("document"):
             flow = flow_update(
                 flow=flow,
@@ -193,7 +184,7 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_flow(self, request):
-        data = self._input(s.FlowImportSerializer)
+        data = self.validated(s.FlowImportSerializer)
         require_edit_role(request.user, data["team"])
         with document_errors("payload"):
             flow = flow_import(
@@ -213,7 +204,7 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="validate", url_name="validate-document")
     def validate_document(self, request):
-        document = self._input(s.ValidateDocumentSerializer)["document"]
+        document = self.validated(s.ValidateDocumentSerializer)["document"]
         result = parse(document)
         diagnostics = result.diagnostics if result.document is None else validate(result.document)
         return Response({"valid": result.document is not None and is_valid(diagnostics), "diagnostics": diagnostics})
@@ -253,7 +244,7 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         flow = self._writable()
-        data = self._input(s.PublishSerializer)
+        data = self.validated(s.PublishSerializer)
         with transaction.atomic():
             if "revision" in data:
                 current = Flow.objects.select_for_update().values_list("revision", flat=True).get(pk=flow.pk)
@@ -294,7 +285,7 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     def restore(self, request, pk=None, number=None):
         flow = self._writable()
         version = self._version(flow, number)
-        data = self._input(s.RevisionSerializer)
+        data = self.validated(s.RevisionSerializer)
         flow = flow_restore_version(flow=flow, version=version, user=request.user, base_revision=data["revision"])
         return Response(s.FlowSerializer(flow).data)
 
@@ -307,6 +298,6 @@ class FlowViewSet(TeamScopedApiMixin, GenericViewSet):
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         flow = self.get_object()
-        name = self._input(s.DuplicateSerializer).get("name") or f"Copy of {flow.name}"
+        name = self.validated(s.DuplicateSerializer).get("name") or f"Copy of {flow.name}"
         copy = flow_duplicate(flow=flow, user=request.user, name=name[:200])
         return self._created(copy)

@@ -8,27 +8,11 @@ from pathlib import Path
 import pytest
 
 from editor.flows.services.flows import flow_import
+from tests.support.flows import menu
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
-MENU = {
-    "steps": [
-        {"id": "0", "type": "call", "number": "{{contact.number}}", "caller_id": "+14155550100", "next_step": "1"},
-        {"id": "1", "type": "play", "text": "Press 1 for your balance, 2 for an agent.", "next_step": "2"},
-        {"id": "2", "type": "digits", "count": 1, "variable": "choice", "next_step": {"1": "3", "2": "5", "*": "1"}},
-        {
-            "id": "3",
-            "type": "http",
-            "url": "https://api.example.test/balance/{{choice}}",
-            "next_step": {"success": "4", "fail": "6"},
-        },
-        {"id": "4", "type": "play", "text": "Your balance is ready."},
-        {"id": "5", "type": "connect", "number": "5263", "caller_id": "+14155550100"},
-        {"id": "6", "type": "play", "text": "Sorry, try later."},
-    ],
-    "layout": {"2": {"x": 0, "y": 200, "label": "Menu"}},
-    "settings": {"record": False},
-}
+MENU = menu()
 
 
 @pytest.fixture
