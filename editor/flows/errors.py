@@ -44,7 +44,7 @@ class FlowArchived(ServiceError):
 
     def __init__(self, *, current_revision: int) -> None:
         super().__init__(
-            "This flow is archived because calls were placed from it, so it cannot be changed. "
+            "This flow is archived because calls or campaigns use it, so it cannot be changed. "
             "Duplicate it to keep working on a copy.",
             extra={"current_revision": current_revision},
         )
