@@ -16,7 +16,6 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 
 from editor.accounts.models import Role, Team
 from editor.accounts.selectors import membership_for, teams_for_user
-from editor.common.api.parsers import LimitedJSONParser
 
 __all__ = ["EDIT_ROLES", "VIEWER_MESSAGE", "Role", "TeamChoiceMixin", "TeamRolePermission", "TeamScopedApiMixin",
            "require_edit_role", "role_of"]
@@ -78,9 +77,8 @@ class TeamChoiceMixin(serializers.Serializer):
         return attrs
 
 
-# The base of every API view over team objects: JSON bodies within the size limit, signed in, and
-# the role rules above (each view scopes its queryset to the user's teams). A comment, not a
-# docstring: drf-spectacular would show a docstring as the description of every endpoint.
+# The permissions of every API view over team objects: signed in, and the role rules above (each
+# view scopes its queryset to the user's teams). A comment, not a docstring: drf-spectacular would
+# show a docstring as the description of every endpoint.
 class TeamScopedApiMixin:
-    parser_classes = [LimitedJSONParser]
     permission_classes = [IsAuthenticated, TeamRolePermission]

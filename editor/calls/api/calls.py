@@ -18,7 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from editor.accounts.permissions import TeamRolePermission, require_edit_role
+from editor.accounts.permissions import TeamScopedApiMixin, require_edit_role
 from editor.calls.errors import LaunchRefused
 from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import redact
@@ -190,8 +190,7 @@ CALL_FILTERS = [
         responses={200: CallDetailSerializer, **ERRORS},
     ),
 )
-class CallViewSet(ApiViewSet):
-    permission_classes = [IsAuthenticated, TeamRolePermission]
+class CallViewSet(TeamScopedApiMixin, ApiViewSet):
     serializer_class = list_serializer_class = CallSerializer
     detail_serializer_class = CallDetailSerializer
 

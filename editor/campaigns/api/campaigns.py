@@ -36,7 +36,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from editor.accounts.permissions import TeamChoiceMixin, TeamRolePermission, require_edit_role
+from editor.accounts.permissions import TeamChoiceMixin, TeamScopedApiMixin, require_edit_role
 from editor.calls.selectors import credential_in_team
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, DoNotCall
 from editor.campaigns.selectors import (
@@ -235,10 +235,9 @@ STATUS_FILTER = OpenApiParameter("status", str, description="draft, scheduled, r
                                  request=CampaignUpdateSerializer, responses={200: CampaignDetailSerializer, **ERRORS}),
     destroy=extend_schema(summary="Delete a campaign that is not in progress", responses={204: None, **ERRORS}),
 )
-class CampaignViewSet(ApiViewSet):
+class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
     serializer_class = list_serializer_class = CampaignSerializer
     detail_serializer_class = CampaignDetailSerializer
-    permission_classes = [IsAuthenticated, TeamRolePermission]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     read_actions = ("contacts",)  # GET contacts is a read; POST is checked in the action
 
@@ -365,9 +364,8 @@ def results_response(campaign: Campaign) -> StreamingHttpResponse:
                          request=DoNotCallCreateSerializer, responses={201: DoNotCallSerializer, **ERRORS}),
     destroy=extend_schema(summary="Remove a number", responses={204: None, **ERRORS}),
 )
-class DoNotCallViewSet(ApiViewSet):
+class DoNotCallViewSet(TeamScopedApiMixin, ApiViewSet):
     serializer_class = list_serializer_class = DoNotCallSerializer
-    permission_classes = [IsAuthenticated, TeamRolePermission]
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
