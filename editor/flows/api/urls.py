@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from editor.flows.api.simulator import simulator_urls
+from editor.flows.api.simulator.views import simulator_urls
 from editor.flows.api.views import FlowViewSet
 
 router = SimpleRouter()

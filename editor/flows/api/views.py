@@ -18,12 +18,12 @@ from rest_framework.response import Response
 
 from editor.accounts.permissions import TeamScopedApiMixin, require_edit_role
 from editor.common.api.filters import NameSearchFilter
-from editor.common.api.schema import error_responses
 from editor.common.api.views import ApiViewSet
 from editor.common.errors import ServiceError
 from editor.flowcore import is_valid, parse, validate
 from editor.flows.api import serializers as s
-from editor.flows.api.simulator_schema import PublishedVersionSerializer
+from editor.flows.api.schema import errors
+from editor.flows.api.simulator.serializers import PublishedVersionSerializer
 from editor.flows.errors import FlowArchived, InvalidDocument, StaleRevision
 from editor.flows.models import Flow
 from editor.flows.selectors import flows_for_api, versions_for_flow
@@ -37,20 +37,6 @@ from editor.flows.services.flows import (
     flow_restore_version,
     flow_update,
 )
-
-ERRORS = error_responses({
-    400: "The request is not valid (field errors under extra.fields).",
-    401: "Not signed in and no valid token.",
-    403: "Your role in the team does not allow this.",
-    404: "No such flow in your teams.",
-    409: "Stale revision: extra.current_revision is the current one.",
-    413: "The body is larger than API_MAX_JSON_BYTES.",
-})
-
-
-def errors(*codes: int) -> dict:
-    return {code: ERRORS[code] for code in (401, *codes)}
-
 
 NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="Version number (1, 2, ...).")
 

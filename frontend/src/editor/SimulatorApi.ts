@@ -1,4 +1,4 @@
-// The simulator's and flow tests' side of the REST API (editor/flows/api/simulator.py), and the
+// The simulator's and flow tests' side of the REST API (editor/flows/api/simulator/views.py), and the
 // stylesheet that paints a run or the test coverage onto the canvas. Bodies are the types generated
 // from the OpenAPI schema; where the schema leaves a part loose (a transcript event, what a run
 // waits for), its shape is written out here.

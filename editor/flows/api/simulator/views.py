@@ -34,7 +34,8 @@ from rest_framework.views import APIView
 
 from editor.accounts.permissions import EDIT_ROLES, VIEWER_MESSAGE, role_of
 from editor.common.api.parsers import LimitedJSONParser
-from editor.flows.api.simulator_schema import (
+from editor.flows.api.schema import errors
+from editor.flows.api.simulator.serializers import (
     FLOW_ID,
     TEST_ID,
     CoverageSerializer,
@@ -47,7 +48,6 @@ from editor.flows.api.simulator_schema import (
     SimulationSerializer,
     TestSettingsSerializer,
 )
-from editor.flows.api.views import errors
 from editor.flows.errors import FlowArchived
 from editor.flows.models import Flow, FlowScenario
 from editor.flows.selectors import flows_for_api

@@ -1,4 +1,4 @@
-"""Serializers of the simulator and flow tests API (editor/flows/api/simulator.py), for input checks and the schema."""
+"""Serializers of the simulator and flow tests API (views.py beside this file), for input checks and the schema."""
 
 from __future__ import annotations
 
