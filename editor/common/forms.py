@@ -37,17 +37,20 @@ def _with_class(existing: str, extra: str) -> str:
 
 
 class SiteBoundField(BoundField):
-    """A field whose input is marked ``is-invalid`` while it has errors.
+    """A field whose input gets the site's class for its kind, and ``is-invalid`` while it has errors.
 
-    Django already adds ``aria-invalid`` and ``aria-describedby`` (``<id>_helptext``, ``<id>_error``),
-    which templates/partials/_field.html gives to the help and error elements.
+    The classes are added when the input is rendered, so fields a form adds in its ``__init__``
+    get them too. Django already adds ``aria-invalid`` and ``aria-describedby`` (``<id>_helptext``,
+    ``<id>_error``), the ids templates/partials/_field.html gives the help and the errors.
     """
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if self.errors and not widget.is_hidden:
-            attrs["class"] = _with_class(attrs.get("class") or widget.attrs.get("class", ""), "is-invalid")
+        if widget.is_hidden:
+            return attrs
+        wanted = css_class_for(widget) + (" is-invalid" if self.errors else "")
+        attrs["class"] = _with_class(attrs.get("class") or widget.attrs.get("class", ""), wanted)
         return attrs
 
 
@@ -55,10 +58,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
     """Give a form's inputs the site's classes (Django's widgets come without any) and mark the
     inputs of fields with errors. Works on any form, Django's auth forms included."""
     form.bound_field_class = SiteBoundField
-    for field in form.fields.values():
-        if field.widget.is_hidden:
-            continue
-        field.widget.attrs["class"] = _with_class(field.widget.attrs.get("class", ""), css_class_for(field.widget))
+    form._bound_fields_cache.clear()  # fields already looked at are made again with the new class
     return form
 
 

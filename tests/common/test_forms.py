@@ -30,11 +30,13 @@ def _valid(data=None) -> UploadForm:
 
 def test_it_gives_inputs_the_sites_classes():
     form = UploadForm()
-    assert form.fields["number_column"].widget.attrs["class"] == "form-control"
-    assert form.fields["kind"].widget.attrs["class"] == "form-select"
-    assert form.fields["done"].widget.attrs["class"] == "form-check-input"
-    assert "class" not in form.fields["token"].widget.attrs
-    assert bootstrap(form) is form and form.fields["kind"].widget.attrs["class"] == "form-select"  # not twice
+    form.fields["extra"] = forms.ChoiceField(choices=[("x", "X")])  # added after __init__: styled too
+    html = "".join(str(form[name]) for name in form.fields)
+    classes = {name: rendered_field(html, f"id_{name}").input.classes for name in form.fields if name != "token"}
+    assert classes == {"number_column": {"form-control"}, "kind": {"form-select"}, "delay": {"form-control"},
+                       "done": {"form-check-input"}, "extra": {"form-select"}}
+    assert "class" not in rendered_field(html, "id_token").input.attrs
+    assert bootstrap(form) is form and rendered_field(str(form["kind"]), "id_kind").input.classes == {"form-select"}
 
 
 def test_it_puts_field_problems_beside_their_fields_and_others_in_words():
