@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import expect
 
@@ -16,18 +17,23 @@ def test_it_manages_flows_from_the_list(owner_page, live_server, make_flow, demo
     expect(page).to_have_url(f"{live_server.url}/flows/")
     expect(page.locator("tr", has_text="Payment reminder").locator("[data-validity]")).to_have_text("1 problem")
 
-    # Import: a broken file gets a clear message, a good one opens in the editor with its problems.
+    # Import: a broken file gets a clear message beside the file input, in the dialog opened again
+    # with the name typed kept; a good one opens in the editor with its problems.
     bad = tmp_path / "broken.json"
     bad.write_text('{"flow": [ {"id": "0",, }')
     page.get_by_role("button", name="Import a file").first.click()
     page.set_input_files("#import-file", str(bad))
+    page.fill("#import-name", "From the sample")
     page.locator("#import-dialog").get_by_role("button", name="Import").click()
-    expect(page.locator(".alert-danger")).to_contain_text("This file is not valid JSON")
-    expect(page.locator(".alert-danger")).to_contain_text("line 1")
+    expect(page.locator("#import-dialog")).to_be_visible()
+    expect(page.locator("#import-file_error")).to_contain_text("This file is not valid JSON")
+    expect(page.locator("#import-file_error")).to_contain_text("line 1")
+    expect(page.locator("#import-file")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#import-name")).to_have_value("From the sample")
     shot(page, "13b-import-bad-json")
     good = tmp_path / "samespace-example.json"
     good.write_text(json.dumps(demo_payload))
-    page.get_by_role("button", name="Import a file").first.click()
+    page.fill("#import-name", "")
     page.set_input_files("#import-file", str(good))
     page.locator("#import-dialog").get_by_role("button", name="Import").click()
     expect(page.locator("#flow-editor[data-ready=true]")).to_be_attached()
