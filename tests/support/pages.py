@@ -7,6 +7,7 @@ A field rendered by templates/partials/_field.html is an input (or select, texta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -109,3 +110,8 @@ def form_errors(html: str) -> list[str]:
     page.feed(html)
     page.close()
     return [" ".join(alert.text.split()) for alert in page.alerts]
+
+
+def shows_internal_name(html: str, *names: str) -> bool:
+    """Whether the page shows a problem prefixed by an internal field name ("number_column: Choose…")."""
+    return any(re.search(rf"(^|[>\"'(.;:])\s*{re.escape(name)}:", html, re.MULTILINE) for name in names)
