@@ -93,6 +93,27 @@ class SiteForm(SiteFormMixin, forms.Form):
     pass
 
 
+class TeamChoiceForm(SiteForm):
+    """A form of someone who may act in ``teams`` (objects with ``pk`` and ``name``): a Team choice
+    appears only when there are several; ``chosen_team()`` is the one to act in."""
+
+    team_error = "Choose one of your teams."
+
+    def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.teams = teams
+        if len(teams) > 1:
+            self.fields["team"] = forms.TypedChoiceField(
+                label="Team", coerce=int, choices=[(t.pk, t.name) for t in teams],
+                error_messages={"required": self.team_error, "invalid_choice": self.team_error},
+            )
+
+    def chosen_team(self) -> Any:
+        if len(self.teams) == 1:
+            return self.teams[0]
+        return next(t for t in self.teams if t.pk == self.cleaned_data["team"])
+
+
 def field_label(form: forms.BaseForm, name: str) -> str:
     """The words people read for a field name: the form's label, a label the form gives for a
     service field it does not have, or the name turned into words (``number_column`` → "Number column")."""

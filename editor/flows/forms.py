@@ -9,30 +9,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from editor.common.forms import SiteForm
+from editor.common.forms import TeamChoiceForm
 
 NAME_MAX = 200
 # A flow file bigger than this is refused before it is read (the API allows 5 MB of JSON too).
 IMPORT_MAX_BYTES = getattr(settings, "API_MAX_JSON_BYTES", 5 * 1024 * 1024)
-TEAM_ERROR = "Choose a team you can edit flows in."
 
 
-class TeamForm(SiteForm):
-    """A form of a user who may edit flows in ``teams``: a Team choice appears when there are several."""
-
-    def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.teams = teams
-        if len(teams) > 1:
-            self.fields["team"] = forms.TypedChoiceField(
-                label="Team", coerce=int, choices=[(t.pk, t.name) for t in teams],
-                error_messages={"required": TEAM_ERROR, "invalid_choice": TEAM_ERROR},
-            )
-
-    def chosen_team(self) -> Any:
-        if len(self.teams) == 1:
-            return self.teams[0]
-        return next(t for t in self.teams if t.pk == self.cleaned_data["team"])
+class TeamForm(TeamChoiceForm):
+    team_error = "Choose a team you can edit flows in."
 
 
 class NewFlowForm(TeamForm):
