@@ -34,7 +34,7 @@ class NewFlowForm(TeamForm):
 
 class ImportFlowForm(TeamForm):
     file = forms.FileField(
-        label="JSON file", error_messages={"required": "Choose a JSON file to import."},
+        label="JSON file", error_messages={"required": "Choose a JSON file to import.", "empty": "The file is empty."},
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
     )
     name = forms.CharField(label="Name", max_length=NAME_MAX, required=False)
