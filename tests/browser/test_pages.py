@@ -87,3 +87,22 @@ def test_it_gives_viewers_a_read_only_editor(page, login, viewer, make_flow, liv
     page.keyboard.press("Delete")
     expect(node(page, "0")).to_have_count(1)
     shot(page, "15-viewer-read-only")
+
+
+def test_it_shows_a_refused_form_with_every_error_beside_its_field(owner_page, live_server, shot):
+    """The do-not-call page: two bad fields come back at once, each under its own label, as typed."""
+    page = owner_page
+    page.goto(f"{live_server.url}/do-not-call/")
+    page.fill("#dnc-number", "call me maybe")
+    page.fill("#dnc-region", "ZZ")
+    page.fill("#dnc-note", "Asked twice")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#dnc-number_error")).to_have_text("Not a phone number.")
+    expect(page.locator("#dnc-region_error")).to_have_text("A two-letter country code such as US, GB or FR.")
+    expect(page.locator("#dnc-number")).to_have_attribute("aria-describedby", "dnc-number_error")
+    expect(page.locator("#dnc-number")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#dnc-number")).to_have_value("call me maybe")
+    expect(page.locator("#dnc-note")).to_have_value("Asked twice")
+    expect(page.get_by_text("number:")).to_have_count(0)
+    shot(page, "16-do-not-call-refused")
+    assert page.errors == []
