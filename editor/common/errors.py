@@ -1,5 +1,6 @@
 """Errors the services raise for people to act on. Each has a stable ``code`` that the API sends
-(docs/api-contract.md lists them) and HTML pages show as a message or beside the field."""
+(docs/api-contract.md lists them); HTML pages show them beside the fields they name, or above the
+form (``add_service_error()`` in editor/common/forms.py)."""
 
 from __future__ import annotations
 
