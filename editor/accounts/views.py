@@ -1,7 +1,8 @@
 """Account pages: sign in and out, passwords, the API token, and team members.
 
 Views stay thin: reads are scoped to the user's teams (another team is a 404), writes go
-through editor/accounts/services.py, whose errors are shown as messages on the page.
+through editor/accounts/services.py. A refused form is shown again with its errors beside the
+fields (editor/accounts/forms.py, editor/common/forms.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from datetime import timedelta
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.utils import reset as axes_reset
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -23,10 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from editor.accounts import services as team_services
+from editor.accounts.forms import MemberAddForm, RoleForm
 from editor.accounts.models import Membership, Role, Team
 from editor.accounts.selectors import membership_for, teams_for_user
 from editor.common.api.errors import error_body
 from editor.common.errors import ServiceError
+from editor.common.forms import add_service_error, bootstrap
 
 # Owners first, then editors, then viewers; by name within a role.
 ROLE_ORDER = Case(
@@ -37,15 +39,9 @@ ROLE_ORDER = Case(
 )
 
 
-def bootstrap(form: forms.Form) -> forms.Form:
-    """Give Django's auth forms Bootstrap's input classes (their widgets come without any)."""
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
-    return form
-
-
 class BootstrapFormMixin:
+    """Django's auth views: their forms get the site's input classes (editor/common/forms.py)."""
+
     def get_form(self, form_class=None):
         return bootstrap(super().get_form(form_class))
 
@@ -153,23 +149,6 @@ def token_regenerate(request: HttpRequest) -> HttpResponse:
 # --- teams and members ------------------------------------------------------------
 
 
-class MemberAddForm(forms.Form):
-    identifier = forms.CharField(
-        label="Username or e-mail",
-        max_length=254,
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "placeholder": "jane or jane@example.com", "autocomplete": "off"}
-        ),
-    )
-    role = forms.ChoiceField(
-        choices=Role.choices, initial=Role.EDITOR, widget=forms.Select(attrs={"class": "form-select"})
-    )
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
-
-
 def _team_for(request: HttpRequest, slug: str) -> Team:
     return get_object_or_404(teams_for_user(user=request.user), slug=slug)
 
@@ -183,17 +162,32 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/team_list.html", {"memberships": memberships})
 
 
-def _render_team(request: HttpRequest, team: Team, add_form: MemberAddForm | None = None, status: int = 200):
+def _render_team(
+    request: HttpRequest,
+    team: Team,
+    *,
+    add_form: MemberAddForm | None = None,
+    role_form: tuple[int, RoleForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The team page; a refused add form or one member's refused role form is shown as posted."""
     mine = membership_for(user=request.user, team=team)
-    members = team.memberships.select_related("user").annotate(order=ROLE_ORDER).order_by("order", "user__username")
+    is_owner = bool(mine and mine.can_manage)
+    members = list(
+        team.memberships.select_related("user").annotate(order=ROLE_ORDER).order_by("order", "user__username")
+    )
+    refused_id, refused_form = role_form or (None, None)
+    rows = [
+        (m, refused_form if m.pk == refused_id else RoleForm(membership=m) if is_owner else None) for m in members
+    ]
     context = {
         "team": team,
         "mine": mine,
-        "is_owner": bool(mine and mine.can_manage),
+        "is_owner": is_owner,
         "members": members,
+        "rows": rows,
         "owner_count": sum(1 for m in members if m.role == Role.OWNER),
         "add_form": add_form or MemberAddForm(),
-        "roles": Role.choices,
     }
     return render(request, "accounts/team_detail.html", context, status=status)
 
@@ -213,21 +207,21 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team_for(request, slug)
     form = MemberAddForm(request.POST)
-    if not form.is_valid():
-        return _render_team(request, team, form, status=400)
-    try:
-        membership = team_services.member_add(
-            team=team, actor=request.user, identifier=form.cleaned_data["identifier"], role=form.cleaned_data["role"]
-        )
-    except ServiceError as exc:
-        if exc.status_code == 403:
-            return _forbidden(request, exc.message)
-        form.add_error("identifier", exc.message)
-        return _render_team(request, team, form, status=400)
-    messages.success(
-        request, f"{membership.user.get_username()} joined {team.name} as {membership.get_role_display().lower()}."
-    )
-    return redirect("team_detail", slug=team.slug)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            membership = team_services.member_add(
+                team=team, actor=request.user, identifier=data["identifier"], role=data["role"]
+            )
+        except ServiceError as exc:
+            if exc.status_code == 403:
+                return _forbidden(request, exc.message)
+            add_service_error(form, exc, field="identifier")
+        else:
+            username, role = membership.user.get_username(), membership.get_role_display().lower()
+            messages.success(request, f"{username} joined {team.name} as {role}.")
+            return redirect("team_detail", slug=team.slug)
+    return _render_team(request, team, add_form=form, status=400)
 
 
 def _membership_for(team: Team, membership_id: int) -> Membership:
@@ -239,19 +233,19 @@ def _membership_for(team: Team, membership_id: int) -> Membership:
 def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     team = _team_for(request, slug)
     membership = _membership_for(team, membership_id)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose owner, editor or viewer.")
-        return redirect("team_detail", slug=team.slug)
-    try:
-        team_services.member_change_role(membership=membership, actor=request.user, role=form.cleaned_data["role"])
-    except ServiceError as exc:
-        if exc.status_code == 403:
-            return _forbidden(request, exc.message)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{membership.user.get_username()} is now {membership.get_role_display().lower()}.")
-    return redirect("team_detail", slug=team.slug)
+    form = RoleForm(request.POST, membership=membership)
+    if form.is_valid():
+        try:
+            team_services.member_change_role(membership=membership, actor=request.user, role=form.cleaned_data["role"])
+        except ServiceError as exc:
+            if exc.status_code == 403:
+                return _forbidden(request, exc.message)
+            add_service_error(form, exc, field="role")
+        else:
+            username, role = membership.user.get_username(), membership.get_role_display().lower()
+            messages.success(request, f"{username} is now {role}.")
+            return redirect("team_detail", slug=team.slug)
+    return _render_team(request, team, role_form=(membership.pk, form), status=400)
 
 
 @login_required

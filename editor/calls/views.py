@@ -1,8 +1,9 @@
 """HTML pages for calls and credentials, and the /healthz endpoint.
 
 Thin like the other pages: reads through editor/calls/selectors.py (scoped to the user's teams,
-so another team's call or credential is a 404), writes through the services. The auth token is
-write-only here too: forms never render it back, pages show the mask.
+so another team's call or credential is a 404), writes through the services. The forms
+(editor/calls/forms.py) come back with their errors beside the fields when refused. The auth token
+is write-only here too: forms never render it back, pages show the mask.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,12 +26,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from editor.accounts import selectors as account_selectors
 from editor.accounts.permissions import Role
 from editor.calls import heartbeat
+from editor.calls.forms import CallFilterForm, CredentialForm, LaunchForm
 from editor.calls.models import FINAL_STATUSES, CallStatus, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import BadFilter, calls_for_user, credentials_for_user, default_base_url, filter_calls
+from editor.calls.selectors import calls_for_user, credentials_for_user, default_base_url
 from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
-from editor.common.errors import InvalidFields, ServiceError
+from editor.common.errors import ServiceError
+from editor.common.forms import add_service_error
 from editor.flows import selectors as flow_selectors
 
 PAGE_SIZE = 50
@@ -51,30 +52,6 @@ def _can_edit(user, team_id: int) -> bool:
 # --- credentials --------------------------------------------------------------------------------
 
 
-class CredentialForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    cloud_id = forms.CharField(max_length=200, label="Cloud id")
-    auth_token = forms.CharField(
-        max_length=4000, required=False, label="Auth token",
-        # render_value=False: the stored token is never sent back to the browser.
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-    )
-    base_url = forms.CharField(max_length=500, required=False, label="Base URL")
-
-    def __init__(self, *args: Any, creating: bool, teams: list | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["auth_token"].required = creating
-        if not creating:
-            self.fields["auth_token"].help_text = "Leave empty to keep the stored token."
-        if teams and len(teams) > 1:
-            self.fields["team"] = forms.TypedChoiceField(choices=[(t.pk, t.name) for t in teams], coerce=int)
-
-    def add_service_errors(self, exc: InvalidFields) -> None:
-        for field, problems in exc.extra.get("fields", {}).items():
-            for problem in problems:
-                self.add_error(field if field in self.fields else None, problem)
-
-
 def _owner_teams(user) -> list:
     return [t for t in account_selectors.teams_for_user(user=user) if _role(user, t.pk) == Role.OWNER]
 
@@ -84,11 +61,13 @@ def _owner_teams(user) -> list:
 @require_http_methods(["GET", "POST"])
 def credential_list(request: HttpRequest) -> HttpResponse:
     owner_teams = _owner_teams(request.user)
-    form = CredentialForm(creating=True, teams=owner_teams, initial={"base_url": default_base_url()})
+    sandbox = settings.SANDBOX_ENABLED
+    form = CredentialForm(creating=True, teams=owner_teams, sandbox=sandbox, initial={"base_url": default_base_url()})
+    status = 200
     if request.method == "POST":
         if not owner_teams:
             raise Http404("Only team owners can add credentials.")
-        form = CredentialForm(request.POST, creating=True, teams=owner_teams)
+        form = CredentialForm(request.POST, creating=True, teams=owner_teams, sandbox=sandbox)
         if form.is_valid():
             data = form.cleaned_data
             team = next((t for t in owner_teams if t.pk == data.get("team")), owner_teams[0])
@@ -97,19 +76,19 @@ def credential_list(request: HttpRequest) -> HttpResponse:
                     team=team, user=request.user, name=data["name"], cloud_id=data["cloud_id"],
                     auth_token=data["auth_token"], base_url=data["base_url"] or None,
                 )
-            except InvalidFields as exc:
-                form.add_service_errors(exc)
+            except ServiceError as exc:
+                add_service_error(form, exc)
             else:
                 messages.success(request, f"Credential “{credential.name}” saved. Its token is stored encrypted.")
                 return redirect("credential_list")
+        status = 400
     credentials = list(credentials_for_user(user=request.user))
     return render(request, "calls/credential_list.html", {
         "credentials": credentials,
         "form": form,
         "can_add": bool(owner_teams),
         "show_team": len({c.team_id for c in credentials}) > 1 or len(owner_teams) > 1,
-        "sandbox_enabled": settings.SANDBOX_ENABLED,
-    })
+    }, status=status)
 
 
 def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
@@ -125,7 +104,8 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
     credential = _owned_credential(request, credential_id)
     initial = {"name": credential.name, "cloud_id": credential.cloud_id, "base_url": credential.base_url}
-    form = CredentialForm(request.POST or None, creating=False, initial=initial)
+    form = CredentialForm(request.POST or None, creating=False, initial=initial, masked_token=credential.masked_token,
+                          sandbox=settings.SANDBOX_ENABLED)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -133,14 +113,13 @@ def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
                 credential=credential, name=data["name"], cloud_id=data["cloud_id"],
                 auth_token=data["auth_token"] or None, base_url=data["base_url"] or credential.base_url,
             )
-        except InvalidFields as exc:
-            form.add_service_errors(exc)
+        except ServiceError as exc:
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Credential “{credential.name}” updated.")
             return redirect("credential_list")
-    return render(request, "calls/credential_edit.html", {
-        "credential": credential, "form": form, "sandbox_enabled": settings.SANDBOX_ENABLED,
-    })
+    return render(request, "calls/credential_edit.html", {"credential": credential, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -168,87 +147,57 @@ def _launch_choices(user) -> dict[str, Any]:
     return {"flows": list(flows.values()), "credentials": credentials}
 
 
-def _parse_variables(text: str) -> dict[str, str]:
-    """``name=Ada`` lines (or a JSON object) into contact variables."""
-    text = text.strip()
-    if not text:
-        return {}
-    if text.startswith("{"):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise InvalidFields({"variables": ["This is not a JSON object."]})
-        if not isinstance(value, dict):
-            raise InvalidFields({"variables": ["This is not a JSON object."]})
-        return value
-    variables: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        name, sep, value = line.partition("=")
-        if not sep:
-            raise InvalidFields({"variables": [f"Write one name=value per line (“{line.strip()}” has no =)."]})
-        variables[name.strip()] = value.strip()
-    return variables
-
-
 @login_required
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
-    calls = calls_for_user(user=request.user)
-    try:
-        calls = filter_calls(calls, request.GET)
-    except BadFilter as exc:
-        messages.error(request, f"{exc.field}: {exc}")
-        calls = calls.none()
+    return _calls_page(request)
+
+
+def _calls_page(request: HttpRequest, *, launch_form: LaunchForm | None = None, status: int = 200) -> HttpResponse:
+    """The calls list with its filters, and the launch form (as posted when it was refused)."""
+    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
+    filter_form = CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+    calls = filter_form.filter(calls_for_user(user=request.user))
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = _launch_choices(request.user)
-    flows_filter = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
+    if launch_form is None:
+        wanted = request.GET.get("flow", "")
+        launch_form = LaunchForm(**choices, initial={"flow": int(wanted)} if wanted.isdigit() else {})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "calls/call_list.html", {
         "page": page,
-        "statuses": CallStatus.choices,
-        "filter_flows": flows_filter.values("id", "name"),
-        "filters": {k: request.GET.get(k, "") for k in ("status", "flow", "date", "number")},
+        "filter_form": filter_form,
         "query": query.urlencode(),
         "launch": choices,
-        "launch_flows_json": choices["flows"],
-        "launch_defaults": {k: request.GET.get(k, "") for k in ("flow",)},
+        "launch_form": launch_form,
+        "launch_open": bool(launch_form.errors or launch_form.initial.get("flow") or not page.object_list),
         "final_statuses": FINAL,
-    })
+    }, status=status)
 
 
 @login_required
 @require_POST
 def call_launch_view(request: HttpRequest) -> HttpResponse:
-    flow_id = request.POST.get("flow", "")
-    flows = flow_selectors.flows_for_user(user=request.user)
-    flow = get_object_or_404(flows, pk=flow_id) if flow_id.isdigit() else None
-    try:
-        if flow is None:
-            raise InvalidFields({"flow": ["Choose a published flow."]})
-        if not _can_edit(request.user, flow.team_id):
-            raise ServiceError("Viewers cannot launch calls. Ask a team owner for the editor role.")
-        credential_id = request.POST.get("credential", "")
-        credential = Credential.objects.filter(pk=credential_id if credential_id.isdigit() else 0,
-                                               team_id=flow.team_id).first()
-        if credential is None:
-            raise InvalidFields({"credential": ["Choose a credential of this flow's team."]})
-        version = request.POST.get("version", "")
-        with transaction.atomic():
-            call = call_launch(
-                flow=flow, user=request.user, number=request.POST.get("number", ""), credential=credential,
-                variables=_parse_variables(request.POST.get("variables", "")),
-                version_number=int(version) if version.isdigit() else None,
-            )
-    except ServiceError as exc:
-        fields = exc.extra.get("fields") or {}
-        detail = "; ".join(f"{name}: {' '.join(problems)}" for name, problems in fields.items())
-        messages.error(request, f"The call was not launched. {detail or exc.message}")
-        return redirect(reverse("call_list") + (f"?flow={flow.pk}" if flow else ""))
-    messages.success(request, f"Call to {call.number} queued.")
-    return redirect("call_detail", call_id=call.pk)
+    choices = _launch_choices(request.user)
+    if not choices["flows"]:
+        # The page shows no launch form then (viewers, or no published flow); nothing to show errors beside.
+        raise Http404("Publish a flow in a team where you are an editor or owner to launch calls.")
+    form = LaunchForm(request.POST, **choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        flow = get_object_or_404(flow_selectors.flows_for_user(user=request.user), pk=data["flow"])
+        try:
+            with transaction.atomic():
+                call = call_launch(flow=flow, user=request.user, number=data["number"],
+                                   credential=form.chosen_credential(), variables=data["variables"],
+                                   version_number=data["version"])
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"Call to {call.number} queued.")
+            return redirect("call_detail", call_id=call.pk)
+    return _calls_page(request, launch_form=form, status=400)
 
 
 @login_required

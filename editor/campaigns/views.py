@@ -3,6 +3,8 @@
 Thin like the other pages: reads through editor/campaigns/selectors.py (scoped to the user's teams,
 so another team's campaign is a 404), writes through the services. Viewers see everything and
 change nothing (the write views answer 404 to them, like the credentials pages do for non-owners).
+Every input goes through a form of editor/campaigns/forms.py; a refused one is shown again (400)
+with its errors beside the fields.
 
 The wizard: 1. flow version and credential (creates the draft) → 2. contacts upload (preview
 through the API, the report after import) → 3. schedule and pace, with the plain-words summary →
@@ -14,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -31,13 +32,22 @@ from editor.accounts.permissions import Role
 from editor.calls import selectors as call_selectors
 from editor.campaigns import clock
 from editor.campaigns.api.campaigns import results_response
+from editor.campaigns.forms import (
+    ContactsUploadForm,
+    DncAddForm,
+    DncImportForm,
+    DncRemoveForm,
+    ScheduleForm,
+    SetupForm,
+)
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
 from editor.campaigns.selectors import campaigns_for_user, contacts_of, dnc_for_user, progress, readiness, summary
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import contacts_import, import_report
+from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
-from editor.campaigns.window import WEEKDAYS_LONG, plain_duration, window_minutes, zone, zone_names
-from editor.common.errors import InvalidFields, ServiceError
+from editor.campaigns.window import plain_duration, window_minutes, zone, zone_names
+from editor.common.errors import ServiceError
+from editor.common.forms import add_service_error
 from editor.flowcore import contact_variables_used
 from editor.flows import selectors as flow_selectors
 
@@ -72,16 +82,6 @@ def _edit_teams(user) -> list:
     return teams
 
 
-def _add_errors(form: forms.Form, exc: ServiceError) -> None:
-    fields = exc.extra.get("fields") if isinstance(exc, InvalidFields) else None
-    if fields:
-        for name, problems in fields.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        form.add_error(None, exc.message)
-
-
 # --- list ---------------------------------------------------------------------------------------------
 
 
@@ -101,17 +101,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 # --- wizard step 1: flow version and credential ----------------------------------------------------------
 
 
-class SetupForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    version = forms.TypedChoiceField(coerce=int, label="Flow and version")
-    credential = forms.TypedChoiceField(coerce=int, label="Samespace credential")
-
-    def __init__(self, *args: Any, versions: list[Any], credentials: list[Any], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].choices = [(v.pk, f"{v.flow.name} — version {v.number}") for v in versions]
-        self.fields["credential"].choices = [(c.pk, c.name) for c in credentials]
-
-
 def _versions_for(teams: list) -> list[Any]:
     return list(flow_selectors.published_versions_in(team_ids=[team.pk for team in teams]))
 
@@ -127,22 +116,19 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     form = SetupForm(request.POST or None, versions=versions, credentials=credentials,
                      initial={"name": f"Campaign {dj_timezone.localdate():%Y-%m-%d}"})
     if request.method == "POST" and form.is_valid():
-        version = next(v for v in versions if v.pk == form.cleaned_data["version"])
-        credential = next(c for c in credentials if c.pk == form.cleaned_data["credential"])
+        version = form.versions[form.cleaned_data["version"]]
         team = next(t for t in teams if t.pk == version.flow.team_id)
-        if credential.team_id != team.pk:
-            form.add_error("credential", "Choose a credential of the flow's team.")
+        try:
+            campaign = service.campaign_create(team=team, user=request.user, name=form.cleaned_data["name"],
+                                               flow_version=version,
+                                               credential=form.credentials[form.cleaned_data["credential"]])
+        except ServiceError as exc:
+            add_service_error(form, exc)
         else:
-            try:
-                campaign = service.campaign_create(team=team, user=request.user, name=form.cleaned_data["name"],
-                                                   flow_version=version, credential=credential)
-            except ServiceError as exc:
-                _add_errors(form, exc)
-            else:
-                return redirect("campaign_contacts", campaign.pk)
+            return redirect("campaign_contacts", campaign.pk)
     return render(request, "campaigns/wizard_setup.html", {
         "form": form, "step": 1, "has_versions": bool(versions), "has_credentials": bool(credentials),
-    })
+    }, status=400 if form.errors else 200)
 
 
 # --- wizard step 2: contacts -------------------------------------------------------------------------
@@ -152,62 +138,25 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id, edit=True)
-    error = ""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = "Choose a CSV file to upload."
+    form = ContactsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
+                            number_column=form.cleaned_data["number_column"] or None)
+        except ServiceError as exc:
+            add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
         else:
-            try:
-                contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
-                                number_column=request.POST.get("number_column") or None)
-            except ServiceError as exc:
-                error = exc.message
-                fields = exc.extra.get("fields", {})
-                if fields:
-                    error = " ".join(p for problems in fields.values() for p in problems)
-            else:
-                return redirect("campaign_contacts", campaign.pk)
+            return redirect("campaign_contacts", campaign.pk)
     last = campaign.imports.first()
     return render(request, "campaigns/wizard_contacts.html", {
-        "campaign": campaign, "step": 2, "error": error, "report": import_report(last) if last else None,
+        "campaign": campaign, "step": 2, "form": form, "report": import_report(last) if last else None,
         "contact_count": campaign.contacts.count(), "readiness": readiness(campaign),
         "uses": sorted(contact_variables_used(campaign.flow_version.document) - {"number"}),
-    })
+    }, status=400 if form.errors else 200)
 
 
 # --- wizard step 3: schedule and pace ------------------------------------------------------------------
-
-
-class ScheduleForm(forms.Form):
-    timezone = forms.ChoiceField(label="Campaign time zone",
-                                 help_text="For numbers whose time zone cannot be told, and for start and end.")
-    starts_at = forms.DateTimeField(required=False, label="Start", widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: as soon as you start it.")
-    ends_at = forms.DateTimeField(required=False, label="End", widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: until everyone is called.")
-    window_start = forms.TimeField(label="Calls from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    window_end = forms.TimeField(label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    weekdays = forms.TypedMultipleChoiceField(coerce=int, choices=list(enumerate(WEEKDAYS_LONG)),
-                                              widget=forms.CheckboxSelectMultiple, label="On")
-    calls_per_minute = forms.IntegerField(min_value=0, max_value=service.MAX_CALLS_PER_MINUTE,
-                                          label="Calls per minute", help_text="0: no limit.")
-    max_attempts = forms.IntegerField(min_value=1, max_value=service.MAX_ATTEMPTS, label="Attempts per contact",
-                                      help_text="Only failed calls are tried again; never unknown ones.")
-    retry_delay_minutes = forms.IntegerField(min_value=0, max_value=30 * 24 * 60, label="Wait before a retry",
-                                             help_text="Minutes.")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(z, z) for z in sorted(zone_names())]
-        for name, field in self.fields.items():
-            if name not in ("timezone", "weekdays"):
-                field.widget.attrs["class"] = "form-control"
-
-    def mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] = "form-control is-invalid"
 
 
 @login_required
@@ -226,7 +175,6 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
     chosen = request.POST.get("timezone", "") if request.method == "POST" else ""
     with dj_timezone.override(zone(chosen if chosen in zone_names() else campaign.timezone)):
         valid = request.method == "POST" and form.is_valid()  # start and end are read in the chosen zone
-    form.mark_invalid()
     if valid:
         data = form.cleaned_data
         try:
@@ -237,7 +185,7 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 retry_delay_seconds=data["retry_delay_minutes"] * 60,
             )
         except ServiceError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             if campaign.status == CampaignStatus.DRAFT:
                 return redirect("campaign_review", campaign.pk)
@@ -246,7 +194,7 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
     contacts = campaign.contacts.filter(status__in=(ContactStatus.PENDING, ContactStatus.CALLING)).count()
     return render(request, "campaigns/wizard_schedule.html", {
         "campaign": campaign, "step": 3, "form": form, "contacts": contacts, "summary": summary(campaign, contacts),
-    })
+    }, status=400 if form.errors else 200)
 
 
 # --- wizard step 4: review and start -----------------------------------------------------------------
@@ -368,36 +316,46 @@ def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dnc_list(request: HttpRequest) -> HttpResponse:
+    """The list, with its add, import and remove forms (one URL; ``action`` says which was sent)."""
     teams = _edit_teams(request.user)
+    forms = {"add": DncAddForm(teams=teams), "import": DncImportForm(teams=teams), "remove": DncRemoveForm()}
     report = None
     if request.method == "POST":
         if not teams:
             raise Http404("Viewers cannot change the do-not-call list.")
-        team = next((t for t in teams if str(t.pk) == request.POST.get("team")), teams[0])
-        region = (request.POST.get("region") or "US").upper()[:2]
-        try:
-            if request.POST.get("action") == "import":
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise InvalidFields({"file": ["Choose a CSV file."]})
-                report = dnc_import(team=team, upload=upload, region=region, user=request.user,
-                                    number_column=request.POST.get("number_column") or None)
-                messages.success(request, f"{report['added']} number(s) added, {report['already']} already listed, "
-                                          f"{report['rejected']} rejected.")
-            elif request.POST.get("action") == "remove":
+        action = request.POST.get("action")
+        if action == "import":
+            form = forms["import"] = DncImportForm(request.POST, request.FILES, teams=teams)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    report = dnc_import(team=form.chosen_team(), upload=data["file"], region=data["region"],
+                                        user=request.user, number_column=data["number_column"] or None)
+                except ServiceError as exc:
+                    add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
+                else:
+                    messages.success(request, f"{report['added']} number(s) added, {report['already']} already "
+                                              f"listed, {report['rejected']} rejected.")
+        elif action == "remove":
+            form = forms["remove"] = DncRemoveForm(request.POST)
+            if form.is_valid():
                 entry = get_object_or_404(dnc_for_user(user=request.user).filter(team__in=teams),
-                                          pk=request.POST.get("entry"))
+                                          pk=form.cleaned_data["entry"])
                 dnc_remove(entry=entry)
                 messages.success(request, f"{entry.number} removed from the do-not-call list.")
                 return redirect("dnc_list")
-            else:
-                entry = dnc_add(team=team, number=request.POST.get("number", ""), region=region, user=request.user,
-                                note=request.POST.get("note", ""))
-                messages.success(request, f"{entry.number} will never be called by {team.name}'s campaigns.")
-                return redirect("dnc_list")
-        except ServiceError as exc:
-            fields = exc.extra.get("fields", {})
-            messages.error(request, " ".join(p for ps in fields.values() for p in ps) or exc.message)
+        else:
+            form = forms["add"] = DncAddForm(request.POST, teams=teams)
+            if form.is_valid():
+                team, data = form.chosen_team(), form.cleaned_data
+                try:
+                    entry = dnc_add(team=team, number=data["number"], region=data["region"], user=request.user,
+                                    note=data["note"])
+                except ServiceError as exc:
+                    add_service_error(form, exc)
+                else:
+                    messages.success(request, f"{entry.number} will never be called by {team.name}'s campaigns.")
+                    return redirect("dnc_list")
     search = request.GET.get("search", "").strip()
     qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
     if search:
@@ -405,6 +363,6 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "teams": teams, "can_edit": bool(teams), "report": report,
+        "add_form": forms["add"], "import_form": forms["import"], "remove_form": forms["remove"],
         "show_team": len(account_selectors.teams_for_user(user=request.user)) > 1,
-    })
-
+    }, status=400 if any(f.errors for f in forms.values()) else 200)

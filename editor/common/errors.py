@@ -1,5 +1,6 @@
 """Errors the services raise for people to act on. Each has a stable ``code`` that the API sends
-(docs/api-contract.md lists them) and HTML pages show as a message or beside the field."""
+(docs/api-contract.md lists them); HTML pages show them beside the fields they name, or above the
+form (``add_service_error()`` in editor/common/forms.py)."""
 
 from __future__ import annotations
 
@@ -24,15 +25,30 @@ class PermissionDenied(ServiceError):
 
 
 class InvalidFields(ServiceError):
-    """Field-level problems, shaped like the API's validation errors (``extra.fields``)."""
+    """Field-level problems, shaped like the API's validation errors (``extra.fields``).
+
+    The default message is in plain words, without the internal field names (people read it on
+    pages and in the API's ``message``): the problems themselves, joined. The names stay in
+    ``extra.fields`` for programs and for forms (editor/common/forms.py puts each beside its field).
+    """
 
     code = "validation_failed"
 
     def __init__(self, fields: dict[str, list[str]], *, message: str | None = None) -> None:
         if message is None:
-            name, problems = next(iter(fields.items()))
-            if len(fields) == 1:
-                message = f"{name}: {problems[0]}"
-            else:
-                message = f"{len(fields)} fields need attention: {', '.join(fields)}."
+            message = plain_message(fields)
         super().__init__(message, extra={"fields": fields})
+
+
+def plain_message(fields: dict[str, list[str]]) -> str:
+    """``{"number": ["Enter a phone number."], "variables": ["Missing: name"]}`` →
+    ``"Enter a phone number. Missing: name."``: every problem once, each ending as a sentence."""
+    sentences: list[str] = []
+    for problems in fields.values():
+        for problem in [problems] if isinstance(problems, str) else problems:
+            text = str(problem).strip()
+            if text and text[-1] not in ".!?":
+                text += "."
+            if text and text not in sentences:
+                sentences.append(text)
+    return " ".join(sentences) or "Some of the values need attention."

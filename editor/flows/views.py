@@ -1,17 +1,15 @@
 """HTML pages: the flows list and the canvas editor.
 
 Views stay thin: reads go through editor/flows/selectors.py (always scoped to the user's teams, so
-another team's flow is a 404), writes through editor/flows/services/. The editor page itself is a
-shell; the canvas talks to the REST API (docs/api-contract.md).
+another team's flow is a 404), writes through editor/flows/services/. The new-flow and import forms
+(editor/flows/forms.py) are shown again on the list, in their open dialog, when they are refused.
+The editor page itself is a shell; the canvas talks to the REST API (docs/api-contract.md).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -25,15 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from editor.accounts import selectors as account_selectors
 from editor.common.errors import ServiceError
+from editor.common.forms import add_service_error
 from editor.flows import selectors as flow_selectors
+from editor.flows.forms import ImportFlowForm, NewFlowForm
 from editor.flows.models import Flow
 from editor.flows.selectors import StepCount
 from editor.flows.services import flows as flow_services
 
 PAGE_SIZE = 20
-NAME_MAX = 200
-# A flow file bigger than this is refused before it is read (the API allows 5 MB of JSON too).
-IMPORT_MAX_BYTES = getattr(settings, "API_MAX_JSON_BYTES", 5 * 1024 * 1024)
 
 
 def _editable_teams(user) -> list[Any]:
@@ -59,13 +56,6 @@ def _editable_flow_or_404(request: HttpRequest, flow_id: int) -> Flow:
     return flow
 
 
-def _team_from_post(request: HttpRequest, teams: list[Any]) -> Any:
-    if len(teams) == 1:
-        return teams[0]
-    wanted = request.POST.get("team", "")
-    return next((t for t in teams if str(t.pk) == wanted), None)
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("flow_list")
@@ -74,6 +64,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def flow_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(
+    request: HttpRequest,
+    *,
+    new_form: NewFlowForm | None = None,
+    import_form: ImportFlowForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The flows list; a refused new-flow or import form is shown in its open dialog."""
     query = request.GET.get("q", "").strip()
     flows = (
         flow_selectors.flows_for_user(user=request.user)
@@ -98,72 +99,58 @@ def flow_list(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "editable_teams": editable,
             "show_team": len(teams) > 1,
+            "new_form": new_form or NewFlowForm(teams=editable),
+            "import_form": import_form or ImportFlowForm(teams=editable),
         },
+        status=status,
     )
+
+
+def _teams_or_404(request: HttpRequest) -> list[Any]:
+    teams = _editable_teams(request.user)
+    if not teams:
+        # Viewers see no new-flow or import form; the other write views answer them 404 too.
+        raise Http404("Only editors and owners can create flows.")
+    return teams
 
 
 @login_required
 @require_POST
 def flow_create(request: HttpRequest) -> HttpResponse:
-    teams = _editable_teams(request.user)
-    team = _team_from_post(request, teams)
-    name = request.POST.get("name", "").strip()[:NAME_MAX]
-    if team is None:
-        messages.error(request, "Choose a team you can edit flows in.")
-        return redirect("flow_list")
-    if not name:
-        messages.error(request, "Give the new flow a name.")
-        return redirect("flow_list")
-    flow = flow_services.flow_create(
-        team=team, user=request.user, name=name, description=request.POST.get("description", "").strip()
-    )
-    return redirect("flow_edit", flow_id=flow.pk)
-
-
-def _read_upload(upload) -> tuple[Any, str | None]:
-    """The JSON inside an uploaded file, or a friendly reason why it cannot be read."""
-    if upload is None:
-        return None, "Choose a JSON file to import."
-    if upload.size > IMPORT_MAX_BYTES:
-        return None, f"This file is too big to import (the limit is {IMPORT_MAX_BYTES // (1024 * 1024)} MB)."
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, "This file is not a text file. Choose the .json file of a call flow."
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as exc:
-        return None, (
-            f"This file is not valid JSON: {exc.msg.lower()} on line {exc.lineno}, column {exc.colno}. "
-            "Check the file, or copy the flow again from where it came from."
-        )
+    form = NewFlowForm(request.POST, teams=_teams_or_404(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            flow = flow_services.flow_create(
+                team=form.chosen_team(), user=request.user, name=data["name"], description=data["description"]
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect("flow_edit", flow_id=flow.pk)
+    return _list_page(request, new_form=form, status=400)
 
 
 @login_required
 @require_POST
 def flow_import(request: HttpRequest) -> HttpResponse:
-    teams = _editable_teams(request.user)
-    team = _team_from_post(request, teams)
-    if team is None:
-        messages.error(request, "Choose a team you can edit flows in.")
-        return redirect("flow_list")
-    upload = request.FILES.get("file")
-    payload, problem = _read_upload(upload)
-    if problem:
-        messages.error(request, problem)
-        return redirect("flow_list")
-    name = request.POST.get("name", "").strip() or Path(upload.name).stem or "Imported flow"
-    try:
-        flow = flow_services.flow_import(team=team, user=request.user, name=name[:NAME_MAX], payload=payload)
-    except ServiceError as exc:
-        messages.error(request, f"We couldn't import this file. {exc.message}")
-        return redirect("flow_list")
-    if flow.error_count:
-        messages.warning(request, f"Imported “{flow.name}”. It has problems to fix: they are listed below the canvas.")
-    else:
-        messages.success(request, f"Imported “{flow.name}”.")
-    return redirect("flow_edit", flow_id=flow.pk)
+    form = ImportFlowForm(request.POST, request.FILES, teams=_teams_or_404(request))
+    if form.is_valid():
+        try:
+            flow = flow_services.flow_import(
+                team=form.chosen_team(), user=request.user, name=form.flow_name(), payload=form.payload
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc, field="file")  # the file is what could not be imported
+        else:
+            if flow.error_count:
+                messages.warning(
+                    request, f"Imported “{flow.name}”. It has problems to fix: they are listed below the canvas."
+                )
+            else:
+                messages.success(request, f"Imported “{flow.name}”.")
+            return redirect("flow_edit", flow_id=flow.pk)
+    return _list_page(request, import_form=form, status=400)
 
 
 @login_required

@@ -7,6 +7,7 @@ import pytest
 from editor.accounts import services as team_services
 from editor.accounts.models import Membership, Role
 from editor.common.errors import PermissionDenied
+from tests.support.pages import rendered_field
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,28 @@ def test_it_explains_why_a_member_cannot_be_added(client, owner, team, identifie
     assert _roles(team) == {"olivia": "owner"}
 
 
+def test_it_shows_every_add_error_beside_its_field_at_once(client, owner, team):
+    response = _as(client, owner).post("/teams/alpha/members/add/", {"identifier": "", "role": "admin"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    identifier, role = rendered_field(html, "add-identifier"), rendered_field(html, "add-role")
+    assert identifier.invalid and identifier.label == "Username or e-mail"
+    assert identifier.errors == "This field is required."
+    assert role.invalid and role.label == "Role" and role.errors == "Choose owner, editor or viewer."
+    assert "identifier:" not in html and "role:" not in html
+    assert _roles(team) == {"olivia": "owner"}
+
+
+def test_it_keeps_what_was_typed_when_the_service_refuses_it(client, owner, team):
+    response = _as(client, owner).post("/teams/alpha/members/add/", {"identifier": "ghost", "role": "viewer"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    identifier = rendered_field(html, "add-identifier")
+    assert identifier.invalid and identifier.value == "ghost"
+    assert identifier.errors.startswith("There is no account named ghost.")
+    assert rendered_field(html, "add-role").value == ["viewer"]
+
+
 def test_it_refuses_an_email_shared_by_several_accounts(owner, team, django_user_model):
     django_user_model.objects.create_user(username="a", email="same@example.com")
     django_user_model.objects.create_user(username="b", email="same@example.com")
@@ -100,9 +123,15 @@ def test_it_changes_a_role(client, owner, editor_user, team):
     assert _roles(team)["eddie"] == "owner"
 
 
-def test_it_refuses_an_unknown_role(client, owner, editor_user, team):
+def test_it_refuses_an_unknown_role_beside_that_members_select(client, owner, editor_user, team):
     membership = Membership.objects.get(user=editor_user)
-    _as(client, owner).post(f"/teams/alpha/members/{membership.pk}/role/", {"role": "admin"})
+    response = _as(client, owner).post(f"/teams/alpha/members/{membership.pk}/role/", {"role": "admin"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    select = rendered_field(html, f"role-{membership.pk}-role")
+    assert select.invalid and select.label == "Role of eddie" and select.errors == "Choose owner, editor or viewer."
+    mine = rendered_field(html, f"role-{Membership.objects.get(user=owner).pk}-role")
+    assert not mine.invalid and mine.errors == "" and mine.value == ["owner"]
     assert _roles(team)["eddie"] == "editor"
 
 
@@ -118,8 +147,11 @@ def test_it_keeps_the_last_owner(client, owner, editor_user, team):
     client = _as(client, owner)
     response = client.post(f"/teams/alpha/members/{mine.pk}/remove/", follow=True)
     assert "A team needs at least one owner" in response.content.decode()
-    response = client.post(f"/teams/alpha/members/{mine.pk}/role/", {"role": "editor"}, follow=True)
-    assert "A team needs at least one owner" in response.content.decode()
+    response = client.post(f"/teams/alpha/members/{mine.pk}/role/", {"role": "editor"})
+    assert response.status_code == 400
+    select = rendered_field(response.content.decode(), f"role-{mine.pk}-role")
+    assert select.invalid and select.errors.startswith("A team needs at least one owner")
+    assert select.value == ["editor"]  # what was chosen stays chosen
     assert _roles(team)["olivia"] == "owner"
 
 

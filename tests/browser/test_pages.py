@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import expect
 
@@ -16,18 +17,23 @@ def test_it_manages_flows_from_the_list(owner_page, live_server, make_flow, demo
     expect(page).to_have_url(f"{live_server.url}/flows/")
     expect(page.locator("tr", has_text="Payment reminder").locator("[data-validity]")).to_have_text("1 problem")
 
-    # Import: a broken file gets a clear message, a good one opens in the editor with its problems.
+    # Import: a broken file gets a clear message beside the file input, in the dialog opened again
+    # with the name typed kept; a good one opens in the editor with its problems.
     bad = tmp_path / "broken.json"
     bad.write_text('{"flow": [ {"id": "0",, }')
     page.get_by_role("button", name="Import a file").first.click()
     page.set_input_files("#import-file", str(bad))
+    page.fill("#import-name", "From the sample")
     page.locator("#import-dialog").get_by_role("button", name="Import").click()
-    expect(page.locator(".alert-danger")).to_contain_text("This file is not valid JSON")
-    expect(page.locator(".alert-danger")).to_contain_text("line 1")
+    expect(page.locator("#import-dialog")).to_be_visible()
+    expect(page.locator("#import-file_error")).to_contain_text("This file is not valid JSON")
+    expect(page.locator("#import-file_error")).to_contain_text("line 1")
+    expect(page.locator("#import-file")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#import-name")).to_have_value("From the sample")
     shot(page, "13b-import-bad-json")
     good = tmp_path / "samespace-example.json"
     good.write_text(json.dumps(demo_payload))
-    page.get_by_role("button", name="Import a file").first.click()
+    page.fill("#import-name", "")
     page.set_input_files("#import-file", str(good))
     page.locator("#import-dialog").get_by_role("button", name="Import").click()
     expect(page.locator("#flow-editor[data-ready=true]")).to_be_attached()
@@ -81,3 +87,22 @@ def test_it_gives_viewers_a_read_only_editor(page, login, viewer, make_flow, liv
     page.keyboard.press("Delete")
     expect(node(page, "0")).to_have_count(1)
     shot(page, "15-viewer-read-only")
+
+
+def test_it_shows_a_refused_form_with_every_error_beside_its_field(owner_page, live_server, shot):
+    """The do-not-call page: two bad fields come back at once, each under its own label, as typed."""
+    page = owner_page
+    page.goto(f"{live_server.url}/do-not-call/")
+    page.fill("#dnc-number", "call me maybe")
+    page.fill("#dnc-region", "ZZ")
+    page.fill("#dnc-note", "Asked twice")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#dnc-number_error")).to_have_text("Not a phone number.")
+    expect(page.locator("#dnc-region_error")).to_have_text("A two-letter country code such as US, GB or FR.")
+    expect(page.locator("#dnc-number")).to_have_attribute("aria-describedby", "dnc-number_error")
+    expect(page.locator("#dnc-number")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#dnc-number")).to_have_value("call me maybe")
+    expect(page.locator("#dnc-note")).to_have_value("Asked twice")
+    expect(page.get_by_text("number:")).to_have_count(0)
+    shot(page, "16-do-not-call-refused")
+    assert page.errors == []

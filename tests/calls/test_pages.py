@@ -8,6 +8,7 @@ from django.utils import timezone
 from editor.calls.models import Call, CallAttempt, Credential, WorkerHeartbeat
 from editor.calls.services.credentials import credential_create
 from editor.flows.services.flows import flow_create, flow_publish
+from tests.support.pages import form_errors, rendered_field, shows_internal_name
 
 pytestmark = pytest.mark.django_db
 TOKEN = "tok_page_0f9e8d7c6b5a4f3e2d1c"
@@ -93,6 +94,85 @@ def test_it_launches_a_call_from_the_calls_page(client, editor_user, version, cr
     call = Call.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/calls/{call.pk}/"
     assert call.number == "+15550100" and call.variables == {"name": "Ada"}
+
+
+def test_it_shows_every_launch_error_beside_its_field_and_keeps_what_was_typed(client, editor_user, version,
+                                                                              credential):
+    client.force_login(editor_user)
+    response = client.post("/calls/launch", {"flow": version.flow_id, "version": "9", "credential": credential.pk,
+                                             "number": "call me", "variables": "name=Ada\noops"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    number, variables, chosen = (rendered_field(html, f"launch-{n}") for n in ("number", "variables", "version"))
+    assert number.invalid and number.label == "Number to call" and number.value == "call me"
+    assert number.errors == "Enter a phone number: 2 to 15 digits, optionally starting with +."
+    assert variables.invalid and variables.label == "Contact variables" and variables.value == "name=Ada\noops"
+    assert variables.errors == "Write one name=value per line (“oops” has no =)."
+    assert chosen.invalid and chosen.errors == "This flow has no version 9."
+    assert rendered_field(html, "launch-flow").value == [str(version.flow_id)]
+    assert rendered_field(html, "launch-credential").value == [str(credential.pk)]
+    assert 'id="launch-card" open' in html
+    assert not shows_internal_name(html, "number", "variables", "version")
+    assert not Call.objects.exists()
+
+
+def test_it_puts_the_services_refusal_beside_the_field_it_is_about(client, editor_user, version, credential):
+    client.force_login(editor_user)
+    response = client.post("/calls/launch", {"flow": version.flow_id, "credential": credential.pk,
+                                             "number": "+1 555 0100", "variables": "first name=Ada"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    variables = rendered_field(html, "launch-variables")
+    assert variables.invalid and variables.errors == "'first name' is not a variable name (letters, digits and _)."
+    assert not shows_internal_name(html, "variables")
+    assert rendered_field(html, "launch-number").value == "+1 555 0100"
+    assert not Call.objects.exists()
+
+
+def test_it_keeps_viewers_and_other_teams_flows_out_of_launches(client, viewer, editor_user, version, credential,
+                                                               other_flow):
+    client.force_login(viewer)
+    assert client.post("/calls/launch", {"flow": version.flow_id, "credential": credential.pk,
+                                         "number": "+15550100"}).status_code == 404
+    client.force_login(editor_user)
+    response = client.post("/calls/launch", {"flow": other_flow.pk, "credential": credential.pk,
+                                             "number": "+15550100"})
+    assert response.status_code == 400
+    assert rendered_field(response.content.decode(), "launch-flow").errors == "Choose a published flow."
+    assert not Call.objects.exists()
+
+
+def test_it_shows_every_bad_filter_beside_its_field(client, viewer, version, credential):
+    _call(version, credential, status="accepted", number="+15550111")
+    client.force_login(viewer)
+    response = client.get("/calls/", {"status": "lost", "flow": "abc", "date": "2026-13-45", "number": "555"})
+    html = response.content.decode()
+    status, flow, day = (rendered_field(html, f"f-{n}") for n in ("status", "flow", "date"))
+    assert status.invalid and status.errors.startswith("Unknown status 'lost'")
+    assert flow.invalid and flow.label == "Flow" and flow.errors == "Use an id (a whole number)."
+    assert day.invalid and day.label == "Day" and day.value == "2026-13-45"
+    assert day.errors == "Use a date like 2026-01-31."
+    assert rendered_field(html, "f-number").value == "555"
+    assert "+15550111" not in html and not shows_internal_name(html, "status", "flow", "date")
+
+
+def test_it_shows_every_credential_error_beside_its_field(client, owner, credential):
+    client.force_login(owner)
+    response = client.post("/credentials/", {"name": "", "cloud_id": "", "auth_token": "secret-token-123",
+                                             "base_url": "https://example.com/"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    name, cloud_id, base_url = (rendered_field(html, f"id_{n}") for n in ("name", "cloud_id", "base_url"))
+    assert name.invalid and name.errors == "This field is required."
+    assert cloud_id.invalid and cloud_id.label == "Cloud id" and cloud_id.errors == "This field is required."
+    assert base_url.value == "https://example.com/" and "secret-token-123" not in html
+    response = client.post("/credentials/", {"name": "Main", "cloud_id": "C2", "auth_token": "secret-token-123",
+                                             "base_url": "https://169.254.169.254/"})
+    html = response.content.decode()
+    base_url = rendered_field(html, "id_base_url")
+    assert response.status_code == 400 and base_url.invalid and "not an allowed Samespace host" in base_url.errors
+    assert rendered_field(html, "id_cloud_id").value == "C2" and form_errors(html) == []
+    assert not shows_internal_name(html, "base_url") and "secret-token-123" not in html
 
 
 def test_it_shows_a_call_with_payload_attempts_and_call_again(client, editor_user, version, credential, monkeypatch):

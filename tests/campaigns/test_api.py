@@ -117,6 +117,8 @@ def test_it_says_which_column_to_choose(as_, team, version, credential):
                                   {"file": csv_upload("who,where\nAda,Paris\n")}, format="multipart")
     body = assert_error_shape(response, 400)
     assert "number_column" in body["extra"]["fields"]
+    # The message is in plain words: the problem itself, not "number_column: ...".
+    assert body["message"] == "Choose the column that holds the phone numbers (columns: who, where)."
 
 
 def test_it_starts_pauses_resumes_and_cancels_with_409_for_impossible_moves(as_, campaign):

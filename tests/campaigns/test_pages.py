@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
+from editor.campaigns.services.dnc import dnc_add
 from tests.campaigns.conftest import make_campaign, us_numbers
+from tests.support.pages import form_errors, rendered_field, shows_internal_name
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,114 @@ def test_it_manages_the_do_not_call_page(client, owner, team):
     client.post(reverse("dnc_list"), {"action": "remove", "entry": entry.pk})
     assert not DoNotCall.objects.filter(pk=entry.pk).exists()
     assert "+12125551001" in client.get(reverse("dnc_list") + "?search=1001").content.decode()
+
+
+def test_it_shows_every_setup_error_beside_its_field(client, owner, version, credential):
+    response = login(client, owner).post(reverse("campaign_new"), {"name": "", "version": "999",
+                                                                    "credential": credential.pk})
+    assert response.status_code == 400
+    html = response.content.decode()
+    name, chosen = rendered_field(html, "id_name"), rendered_field(html, "id_version")
+    assert name.invalid and name.label == "Campaign name" and name.errors == "This field is required."
+    assert chosen.invalid and chosen.label == "Flow and version" and chosen.errors.startswith("Select a valid choice.")
+    assert rendered_field(html, "id_credential").value == [str(credential.pk)]
+    assert not Campaign.objects.exists()
+
+
+def test_it_shows_every_schedule_error_beside_its_field_and_keeps_what_was_typed(client, owner, team, version,
+                                                                                 credential):
+    campaign = make_campaign(team, version, credential, numbers=us_numbers(1))
+    response = login(client, owner).post(reverse("campaign_schedule", args=[campaign.pk]), {
+        "timezone": "Europe/Paris", "window_start": "25:00", "window_end": "17:00", "calls_per_minute": "-1",
+        "max_attempts": "2", "retry_delay_minutes": "30"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    start, rate = rendered_field(html, "id_window_start"), rendered_field(html, "id_calls_per_minute")
+    assert start.invalid and start.label == "Calls from" and start.value == "25:00"
+    assert start.errors == "Enter a valid time."
+    assert rate.invalid and rate.label == "Calls per minute" and rate.value == "-1"
+    assert rate.errors == "Ensure this value is greater than or equal to 0."
+    assert "This field is required." in html and 'id="id_weekdays_error"' in html  # no weekday ticked
+    assert rendered_field(html, "id_timezone").value == ["Europe/Paris"]
+    assert rendered_field(html, "id_max_attempts").value == "2"
+    assert Campaign.objects.get(pk=campaign.pk).timezone == "UTC"
+
+
+def test_it_shows_the_upload_errors_beside_their_fields(client, owner, team, version, credential):
+    campaign = make_campaign(team, version, credential)
+    url = reverse("campaign_contacts", args=[campaign.pk])
+    response = login(client, owner).post(url, {"number_column": "x" * 201})
+    assert response.status_code == 400
+    html = response.content.decode()
+    file, column = rendered_field(html, "upload-file"), rendered_field(html, "upload-number_column")
+    assert file.invalid and file.label == "CSV file" and file.errors == "Choose a CSV file to upload."
+    assert column.invalid and column.label == "Number column" and "at most 200 characters" in column.errors
+    assert column.value == ["x" * 201]
+
+    upload = SimpleUploadedFile("c.csv", b"who,where\nAda,Paris\n")
+    response = client.post(url, {"file": upload, "number_column": "Phone"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    column = rendered_field(html, "upload-number_column")
+    assert column.invalid and column.errors == "There is no column “Phone”. Columns: who, where."
+    assert column.value == ["Phone"]  # the choice is kept; the file is chosen again
+    assert not shows_internal_name(html, "number_column") and "alert-danger" not in html
+
+    response = client.post(url, {"file": SimpleUploadedFile("c.csv", b"")})
+    assert rendered_field(response.content.decode(), "upload-file").errors == "The file is empty."
+    response = client.post(url, {"file": SimpleUploadedFile("c.csv", b",\n1,2\n")})  # refused by the service
+    file = rendered_field(response.content.decode(), "upload-file")
+    assert file.invalid and file.errors == "The first line must hold the column names (for example: number,name)."
+    assert campaign.contacts.count() == 0
+
+
+def test_it_shows_every_do_not_call_add_error_beside_its_field(client, owner, team):
+    response = login(client, owner).post(reverse("dnc_list"), {"action": "add", "number": "call me maybe",
+                                                                "region": "ZZ", "note": "Asked twice"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    number, region, note = (rendered_field(html, f"dnc-{n}") for n in ("number", "region", "note"))
+    assert number.invalid and number.label == "Number" and number.value == "call me maybe"
+    assert number.errors == "Not a phone number."
+    assert region.invalid and region.label == "Country if no +code" and region.value == "ZZ"
+    assert region.errors == "A two-letter country code such as US, GB or FR."
+    assert note.value == "Asked twice" and not note.invalid
+    assert not rendered_field(html, "dnc-import-region").invalid  # the import form stays fresh
+    assert not shows_internal_name(html, "number", "region") and not DoNotCall.objects.exists()
+
+
+def test_it_shows_every_do_not_call_import_error_beside_its_field(client, owner, team):
+    login(client, owner)
+    response = client.post(reverse("dnc_list"), {"action": "import", "number_column": "Mobile", "region": "Q"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    file, region = rendered_field(html, "dnc-import-file"), rendered_field(html, "dnc-import-region")
+    assert file.invalid and file.label == "CSV file" and file.errors == "Choose a CSV file."
+    assert region.invalid and region.value == "Q" and region.errors == "A two-letter country code such as US, GB or FR."
+    assert rendered_field(html, "dnc-import-number_column").value == "Mobile"
+
+    upload = SimpleUploadedFile("d.csv", b"who,where\nAda,Paris\n")
+    response = client.post(reverse("dnc_list"), {"action": "import", "file": upload, "region": "US"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    column = rendered_field(html, "dnc-import-number_column")
+    assert column.invalid and column.errors == "Choose the column with the phone numbers (who, where)."
+    assert not shows_internal_name(html, "number_column") and not DoNotCall.objects.exists()
+
+
+def test_it_refuses_a_malformed_or_foreign_do_not_call_entry_cleanly(client, owner, team, other_team):
+    mine = dnc_add(team=team, number="+12125551001")
+    theirs = dnc_add(team=other_team, number="+12125551002")
+    login(client, owner)
+    for entry in ("abc", "", "-3", "99999999999999999999"):
+        response = client.post(reverse("dnc_list"), {"action": "remove", "entry": entry})
+        assert response.status_code == 400, entry
+        assert form_errors(response.content.decode()) == ["Choose an entry of the list to remove."]
+    assert client.post(reverse("dnc_list"), {"action": "remove", "entry": theirs.pk}).status_code == 404
+    assert client.post(reverse("dnc_list"), {"action": "remove", "entry": mine.pk + theirs.pk + 100}).status_code == 404
+    assert DoNotCall.objects.count() == 2
+    assert client.post(reverse("dnc_list"), {"action": "remove", "entry": mine.pk}).status_code == 302
+    assert list(DoNotCall.objects.values_list("number", flat=True)) == ["+12125551002"]
 
 
 def test_it_pauses_resumes_and_cancels_from_the_admin_with_a_progress_column(client, admin_user, team, version,

@@ -1,4 +1,4 @@
-"""The HTML pages: flows list and editor shell (team scoping, roles, import errors, json_script)."""
+"""The HTML pages: flows list and editor shell (team scoping, roles, refused forms, json_script)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from editor.accounts.models import Membership, Role
 from editor.flows.models import Flow
 from editor.flows.services.flows import flow_create
+from tests.support.pages import rendered_field
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,8 @@ def test_it_refuses_viewers_changes(client, viewer, flow):
     c = signed_in(client, viewer)
     assert c.post(f"/flows/{flow.pk}/duplicate").status_code == 404
     assert c.post(f"/flows/{flow.pk}/delete").status_code == 404
-    c.post("/flows/new", {"name": "Mine"})
+    assert c.post("/flows/new", {"name": "Mine"}).status_code == 404
+    assert c.post("/flows/import", {"file": SimpleUploadedFile("f.json", b"[]")}).status_code == 404
     assert Flow.objects.count() == 1
 
 
@@ -114,18 +117,66 @@ def test_it_duplicates_and_deletes_after_asking(client, owner, flow):
     assert not Flow.objects.filter(pk=copy.pk).exists()
 
 
-def test_it_explains_a_file_that_is_not_json(client, owner):
+def test_it_explains_a_file_that_is_not_json_beside_the_file_field(client, owner):
     upload = SimpleUploadedFile("flow.json", b'{"flow": [,]}', content_type="application/json")
-    response = signed_in(client, owner).post("/flows/import", {"file": upload}, follow=True)
-    assert "This file is not valid JSON" in response.content.decode()
+    response = signed_in(client, owner).post("/flows/import", {"file": upload, "name": "Mine"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    file = rendered_field(html, "import-file")
+    assert file.invalid and file.label == "JSON file"
+    assert file.errors.startswith("This file is not valid JSON: expecting value on line 1")
+    assert rendered_field(html, "import-name").value == "Mine"
+    assert 'id="import-dialog" class="fs-dialog" aria-labelledby="import-title" data-open' in html
     assert Flow.objects.count() == 0
 
 
-def test_it_explains_json_that_is_not_a_flow(client, owner):
+def test_it_explains_json_that_is_not_a_flow_beside_the_file_field(client, owner):
     upload = SimpleUploadedFile("flow.json", b'{"hello": 1}', content_type="application/json")
-    response = signed_in(client, owner).post("/flows/import", {"file": upload}, follow=True)
-    assert "We couldn&#x27;t import this file." in response.content.decode()
+    response = signed_in(client, owner).post("/flows/import", {"file": upload})
+    assert response.status_code == 400
+    file = rendered_field(response.content.decode(), "import-file")
+    assert file.invalid and file.errors.startswith('This object has neither a "flow" nor a "steps" list.')
     assert Flow.objects.count() == 0
+
+
+@pytest.fixture
+def two_teams(owner, other_team):
+    """The owner may edit flows in two teams, so the forms ask which one."""
+    Membership.objects.create(team=other_team, user=owner, role=Role.EDITOR)
+    return owner
+
+
+def test_it_shows_every_new_flow_error_at_once_and_keeps_what_was_typed(client, two_teams):
+    response = signed_in(client, two_teams).post(
+        "/flows/new", {"name": "  ", "description": "Reminds people of their visit", "team": "999"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    name, team = rendered_field(html, "new-name"), rendered_field(html, "new-team")
+    assert name.invalid and name.label == "Name" and name.errors == "Give the new flow a name."
+    assert team.invalid and team.label == "Team" and team.errors == "Choose a team you can edit flows in."
+    assert rendered_field(html, "new-description").value == "Reminds people of their visit"
+    assert 'id="new-dialog" class="fs-dialog" aria-labelledby="new-title" data-open' in html
+    assert "name:" not in html and "team:" not in html
+    assert not rendered_field(html, "import-file").invalid  # the other dialog's form stays fresh
+    assert Flow.objects.count() == 0
+
+
+def test_it_shows_every_import_error_at_once_and_keeps_what_was_typed(client, two_teams, other_team):
+    upload = SimpleUploadedFile("flow.json", "é".encode("latin-1"))
+    response = signed_in(client, two_teams).post(
+        "/flows/import", {"file": upload, "name": "x" * 201, "team": "nope"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    file, name, team = (rendered_field(html, f"import-{n}") for n in ("file", "name", "team"))
+    assert file.invalid and file.errors == "This file is not a text file. Choose the .json file of a call flow."
+    assert name.invalid and name.value == "x" * 201 and "at most 200 characters" in name.errors
+    assert team.invalid and team.errors == "Choose a team you can edit flows in."
+    assert file.input.attrs.get("value") is None  # a file is never sent back
+    upload = SimpleUploadedFile("flow.json", b"[]")
+    response = signed_in(client, two_teams).post("/flows/import", {"file": upload, "team": other_team.pk})
+    assert Flow.objects.get().team == other_team and response.status_code == 302
 
 
 def test_it_imports_the_samespace_example_with_its_problems(client, owner, samespace_example):
