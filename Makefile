@@ -31,10 +31,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
-# The canvas bundle (static/editor/, git-ignored) is built from frontend/. First the committed files
-# it reads from the Python side are regenerated: the block registry (editor/flowcore/registry_json.py)
-# and the API types (frontend/scripts/gen-api-types.mjs, from `manage.py spectacular`). A stale one
-# is rewritten here and must be committed; under CI it fails the build instead. Then `tsc --noEmit`.
+# The canvas bundle (static/editor/, git-ignored) is built from frontend/. First what it reads from
+# the Python side is generated: the block registry (committed, editor/flowcore/registry_json.py: a
+# stale one is rewritten here and must be committed; under CI it fails the build, and
+# tests/flowcore/test_registry_export.py fails too) and the API types (git-ignored, written every
+# time by frontend/scripts/gen-api-types.mjs from `manage.py spectacular`). Then `tsc --noEmit`.
 GENERATED := frontend/src/generated
 frontend: venv
 	@if [ -f frontend/package.json ]; then \
@@ -42,7 +43,7 @@ frontend: venv
 		&& mv $(GENERATED)/registry.json.tmp $(GENERATED)/registry.json \
 		&& cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
 		&& PYTHON="$(CURDIR)/$(BIN)/python" npm run --silent gen:api \
-		&& cd .. && { git diff --quiet -- $(GENERATED) 2>/dev/null || { echo "$(GENERATED) was stale and has been regenerated: commit it."; [ -z "$$CI" ]; }; } \
+		&& cd .. && { git diff --quiet -- $(GENERATED)/registry.json 2>/dev/null || { echo "$(GENERATED)/registry.json was stale and has been regenerated: commit it."; [ -z "$$CI" ]; }; } \
 		&& cd frontend && npm run --silent typecheck && npm run --silent build; \
 	fi
 

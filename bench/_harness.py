@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -117,14 +116,13 @@ def purge_redis(url: str, keys: Sequence[str] | None = None) -> None:
 
 
 def wait(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise SystemExit(f"Timed out waiting for {what}.")
-        time.sleep(interval)
+    """The tests' ``wait_for`` (tests/support/workers.py); a time-out ends the benchmark with its message."""
+    from tests.support.workers import wait_for
+
+    try:
+        return wait_for(predicate, timeout=timeout, interval=interval, what=what)
+    except AssertionError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def free_port() -> int:

@@ -29,17 +29,10 @@ from pathlib import Path
 import _harness as h  # first: it puts the repository on sys.path
 from _harness import ROOT
 
+from tests.support.browser import CHROMIUM
+from tests.support.browser import CHROMIUM_ARGS as ARGS
+
 SIZES = (5, 100, 300, 1_000)
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def make_document(size: int) -> dict:

@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import check_base_url, redact
+from editor.common.admin import ReadOnlyAdminMixin
 
 
 class CredentialAdminForm(forms.ModelForm):
@@ -90,7 +91,7 @@ class CallAttemptInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Calls are history: nothing here changes or deletes them (use "call again" in the site)."""
 
     list_display = ["id", "number", "team", "flow_name", "status", "attempt_count", "response_status", "created_at"]
@@ -112,12 +113,3 @@ class CallAdmin(admin.ModelAdmin):
     def payload(self, obj: Call) -> str:
         return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>",
                            json.dumps(redact(obj.request_payload or {}), indent=2))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -13,6 +13,7 @@ from editor.campaigns.models import Campaign, CampaignContact, ContactImport, Co
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import BadNumber, normalise_number
 from editor.campaigns.services.dnc import dnc_add
+from editor.common.admin import NoAddOrChangeAdminMixin
 from editor.common.errors import InvalidFields, ServiceError
 
 OPEN = (ContactStatus.PENDING, ContactStatus.CALLING)
@@ -121,7 +122,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignContact)
-class CampaignContactAdmin(admin.ModelAdmin):
+class CampaignContactAdmin(NoAddOrChangeAdminMixin, admin.ModelAdmin):
     list_display = ["number", "campaign", "status", "attempts", "next_attempt_at", "line", "updated_at"]
     list_filter = ["status"]
     search_fields = ["number", "campaign__name"]
@@ -129,23 +130,11 @@ class CampaignContactAdmin(admin.ModelAdmin):
     readonly_fields = ["campaign", "number", "variables", "timezone", "line", "status", "attempts", "next_attempt_at",
                        "last_call", "note", "updated_at", "finished_at"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
 
 @admin.register(ContactImport)
-class ContactImportAdmin(admin.ModelAdmin):
+class ContactImportAdmin(NoAddOrChangeAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "campaign", "filename", "rows", "imported", "duplicates", "do_not_call", "rejected"]
     readonly_fields = [f.name for f in ContactImport._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class DoNotCallAdminForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -362,7 +363,8 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(number__contains=search[:20])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
-        "page": page, "search": search, "teams": teams, "can_edit": bool(teams), "report": report,
+        "page": page, "search": search, "query": urlencode({"search": search}) if search else "",
+        "teams": teams, "can_edit": bool(teams), "report": report,
         "add_form": forms["add"], "import_form": forms["import"], "remove_form": forms["remove"],
         "show_team": len(account_selectors.teams_for_user(user=request.user)) > 1,
     }, status=400 if any(f.errors for f in forms.values()) else 200)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
+from editor.common.admin import ReadOnlyAdminMixin
 from editor.flows.models import Flow, FlowScenario, FlowTestSettings, FlowVersion
 from editor.flows.services.flows import flow_export
 
@@ -99,7 +100,7 @@ class FlowAdmin(admin.ModelAdmin):
 
 
 @admin.register(FlowVersion)
-class FlowVersionAdmin(admin.ModelAdmin):
+class FlowVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published versions are history: read-only, never added or deleted here."""
 
     list_display = ["flow", "number", "note", "created_by", "created_at"]
@@ -109,15 +110,6 @@ class FlowVersionAdmin(admin.ModelAdmin):
     fields = ["flow", "number", "note", "created_by", "created_at", "document_json"]
     readonly_fields = fields
     actions = ["download_samespace_json"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="Document")
     def document_json(self, obj: FlowVersion) -> str:

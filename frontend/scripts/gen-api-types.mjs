@@ -4,8 +4,8 @@
 //   npm run gen:api                         # runs ../manage.py spectacular with $PYTHON (default ../.venv/bin/python)
 //   npm run gen:api -- --schema schema.yml  # from a schema file written by `manage.py spectacular --file`
 //
-// The file is committed. Its header keeps the SHA-256 of the schema it was made from, and
-// tests/test_generated_api_types.py fails when the schema of the code differs from that one.
+// The file is not committed: `make frontend` writes it before every type-check and build, so it
+// always matches the code's schema. Its header keeps the SHA-256 of the schema it was made from.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -13,9 +13,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 BUNDLE = ROOT / "static" / "editor" / "editor.js"
 
 # The machine is shared: give answers that depend on the server (checks, saves) time to arrive.
@@ -39,15 +40,7 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 

@@ -1,8 +1,21 @@
-"""Small helpers for driving the canvas."""
+"""Small helpers for driving the canvas, and how Chromium is started (browser tests and bench/editor.py)."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+
+# Debian's Chromium, never a downloaded browser; without the networking switches it keeps trying
+# to reach Google's hosts, which this machine's closed network refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def open_editor(page: Page, live_server, flow) -> None:

@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("editor", "0004_campaigns"),
-        ("accounts", "0001_initial"),
         ("flows", "0001_initial"),
     ]
 

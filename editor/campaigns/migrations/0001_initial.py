@@ -13,8 +13,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("editor", "0004_campaigns"),
-        ("accounts", "0001_initial"),
-        ("flows", "0001_initial"),
         ("calls", "0001_initial"),
     ]
 

@@ -1,5 +1,5 @@
 // Shapes shared by the editor modules (docs/api-contract.md). The API's bodies are the types
-// generated from its OpenAPI schema (../generated/api.d.ts, `npm run gen:api`), named here.
+// generated from its OpenAPI schema (../generated/api.d.ts, written by `make frontend`), named here.
 import type { components } from "../generated/api";
 
 /** The schemas of the API's request and response bodies. */
