@@ -7,11 +7,10 @@ from rest_framework import serializers
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every error: a message for people, a stable code for programs and details (field errors under
-    extra.fields). The codes are listed in docs/api-contract.md."""
+    """Every error: a message for people and details for programs (field errors under extra.fields)."""
 
     message = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.CharField(help_text="Stable and machine-readable; branch on it (docs/api-contract.md).")
     extra = serializers.DictField(child=serializers.JSONField())
 
 
