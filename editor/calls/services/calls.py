@@ -348,15 +348,16 @@ def _record(call: Call, outcome: samespace.Outcome, *, started_at: datetime) -> 
         error = f"Gave up after {attempt} attempts. Last: {outcome.error}"
     else:
         status, error = outcome.kind, outcome.error
+    if outcome.auth_rejected and call.credential_id:
+        # Marked before the call is finished: whoever sees the call failed also sees why.
+        Credential.objects.filter(pk=call.credential_id).update(rejected_at=now)
+        credential = call.credential
+        transaction.on_commit(lambda: hooks.credential_rejected.send(sender=Credential, credential=credential))
     # A row the reaper already turned to unknown gets the real outcome of this same attempt.
     still_open = [CallStatus.SENDING, CallStatus.UNKNOWN]
     Call.objects.filter(pk=call.pk, attempt_count=attempt, status__in=still_open).update(
         status=status, error=error, samespace_call_id=outcome.samespace_call_id, finished_at=now, **common
     )
-    if outcome.auth_rejected and call.credential_id:
-        Credential.objects.filter(pk=call.credential_id).update(rejected_at=now)
-        credential = call.credential
-        transaction.on_commit(lambda: hooks.credential_rejected.send(sender=Credential, credential=credential))
 
 
 def _requeue(call_id: int, attempt: int, *, not_before: datetime, **fields: Any) -> bool:
