@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "editor.calls.context_processors.worker_status",
             ],
+            # Filters every page may use without {% load %} (editor/common has no models, so it is no app).
+            "builtins": ["editor.common.templatetags.site"],
         },
     },
 ]

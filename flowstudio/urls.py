@@ -16,6 +16,10 @@ def old_admin_url(request: HttpRequest, model: str, rest: str) -> HttpResponsePe
     return HttpResponsePermanentRedirect(f"/admin/{found._meta.app_label}/{model}/{rest}{query}")
 
 
+admin.site.site_header = "FlowStudio administration"
+admin.site.site_title = "FlowStudio admin"
+admin.site.index_title = "What FlowStudio stores"
+
 urlpatterns = [
     re_path(r"^admin/editor/(?P<model>[a-z]+)/(?P<rest>.*)$", old_admin_url),
     path("admin/", admin.site.urls),

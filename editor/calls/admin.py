@@ -112,4 +112,4 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Request payload (token redacted)")
     def payload(self, obj: Call) -> str:
         return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>",
-                           json.dumps(redact(obj.request_payload or {}), indent=2))
+                           json.dumps(redact(obj.request_payload or {}), indent=2, ensure_ascii=False))

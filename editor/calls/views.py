@@ -209,8 +209,8 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "call": call,
         "attempts": list(call.attempts.all()),
         "called_again_as": list(call.called_again_as.all()),
-        "payload_json": json.dumps(redact(call.request_payload or {}), indent=2),
-        "variables_json": json.dumps(call.variables or {}, indent=2),
+        "payload_json": json.dumps(redact(call.request_payload or {}), indent=2, ensure_ascii=False),
+        "variables_json": json.dumps(call.variables or {}, indent=2, ensure_ascii=False),
         "response_json": _pretty(call.response_body),
         "can_edit": call.user_role in (Role.OWNER, Role.EDITOR),
         "final_statuses": FINAL,
@@ -219,7 +219,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 
 def _pretty(body: str) -> str:
     try:
-        return json.dumps(json.loads(body), indent=2)
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except (TypeError, ValueError):
         return body
 

@@ -268,3 +268,26 @@ def test_it_shows_calls_read_only_in_the_admin(client, django_user_model, versio
     assert "REDACTED" in page and 'name="status"' not in page and "Save" not in page
     assert client.get("/admin/calls/call/add/").status_code == 403
     assert client.post(f"/admin/calls/call/{call.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_shows_text_as_text_on_the_call_page(client, owner, team):
+    """Contact values and payloads read as people wrote them, never as \\u escapes."""
+    from editor.calls.models import Call
+    from editor.flows.services.flows import flow_create, flow_publish
+
+    flow = flow_create(team=team, user=owner, name="Greeting", document={
+        "steps": [{"id": "0", "type": "call", "number": "{{contact.number}}", "caller_id": "+15550100"}]})
+    version = flow_publish(flow=flow, user=owner)
+    call = Call.objects.create(team=team, flow_version=version, number="+15550101", not_before=timezone.now(),
+                               variables={"name": "Zoë 👋"}, request_payload={"flow": [{"text": "Hi Zoë 👋"}]})
+    client.force_login(owner)
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert "Zoë 👋" in page and "\\u00eb" not in page and "\\ud83d" not in page
+
+
+@pytest.mark.django_db
+def test_it_names_the_admin_and_links_do_not_call_in_the_navigation(client, owner, admin_client):
+    assert "FlowStudio administration" in admin_client.get("/admin/").content.decode()
+    client.force_login(owner)
+    assert 'href="/do-not-call/">Do-not-call</a>' in client.get("/calls/").content.decode()
