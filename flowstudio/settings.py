@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "editor.accounts",
     "editor.flows",
     "editor.calls",
+    "editor.events",
     "editor.campaigns",
 ]
 if SANDBOX_ENABLED:
@@ -179,6 +180,21 @@ SAMESPACE_CONNECT_TIMEOUT = env_float("SAMESPACE_CONNECT_TIMEOUT", 5.0)
 SAMESPACE_READ_TIMEOUT = env_float("SAMESPACE_READ_TIMEOUT", 30.0)
 SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
 SANDBOX_AUTH_TOKEN = env_str("SANDBOX_AUTH_TOKEN", "sandbox-token")
+# The address Samespace reaches FlowStudio at (https://flowstudio.example.com): credentials with
+# "Samespace sends call events" put <PUBLIC_BASE_URL>/hooks/samespace/<token>/ into each payload.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfiguredEnv("PUBLIC_BASE_URL must start with https:// (or http:// in development).")
+# Call events (docs/call-events.md): the largest body the hook accepts, events kept per call (more
+# get 429), events per request, and the days raw events are kept (outcomes and counts stay).
+EVENTS_MAX_BODY_BYTES = env_int("EVENTS_MAX_BODY_BYTES", 16 * 1024)
+EVENTS_MAX_PER_CALL = env_int("EVENTS_MAX_PER_CALL", 500)
+EVENTS_MAX_BATCH = env_int("EVENTS_MAX_BATCH", 50)
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 90)
+# The sandbox plays each accepted call whose payload has a publish URL and posts its events there;
+# SANDBOX_EVENT_FAULTS (comma-separated: duplicates, reorder, late) misbehaves on purpose.
+SANDBOX_EVENT_FAULTS = env_list("SANDBOX_EVENT_FAULTS", [])
+SANDBOX_EVENT_DELAY = env_float("SANDBOX_EVENT_DELAY", 0.05)
 # Retries of what Samespace certainly did not process: exponential backoff with jitter
 # (base * 2^(attempt-1), capped), never sooner than a Retry-After (itself capped).
 SAMESPACE_BACKOFF_BASE = env_float("SAMESPACE_BACKOFF_BASE", 1.0)
@@ -262,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "editor.tasks.reap_calls",
         "schedule": CALLS_REAPER_INTERVAL,
         "options": {"expires": CALLS_REAPER_INTERVAL},
+    },
+    "events-purge": {
+        "task": "editor.tasks.events_purge",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
     },
     "campaigns-tick": {
         "task": "editor.tasks.campaigns_tick",

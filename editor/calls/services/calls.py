@@ -160,6 +160,12 @@ def call_create(
             "With these values the flow is not valid: " + diagnostics[0]["message"],
             extra={"diagnostics": diagnostics},
         )
+    events_key, events_secret = None, ""
+    if credential.send_events:
+        if not settings.PUBLIC_BASE_URL:
+            raise LaunchRefused("This credential asks for call events, but PUBLIC_BASE_URL is not set.")
+        events_key, events_secret = samespace.new_events_token()
+        payload["publish"] = samespace.publish_block(samespace.REDACTED)
     now = timezone.now()
     due = max(not_before or now, now)
     # One INSERT; the message goes out when the caller's transaction commits (at once in autocommit).
@@ -174,6 +180,8 @@ def call_create(
         request_payload=payload,
         created_by=user if user is not None and user.is_authenticated else None,
         retry_of=retry_of,
+        events_key=events_key,
+        events_secret=events_secret,
     )
     call_id = call.pk
     transaction.on_commit(lambda: enqueue_call(call_id, eta=due if due > now else None))
@@ -292,6 +300,8 @@ def call_place(*, call_id: int) -> str:
         return "failed"
     try:
         payload = {**call.request_payload, "cloud_id": credential.cloud_id, "auth_token": credential.reveal_token()}
+        if call.events_key:
+            payload["publish"] = samespace.with_events_token(payload.get("publish"), call.events_key + call.events_secret)
     except crypto.InvalidToken:
         _finish(call, CallStatus.FAILED, error="The credential's token cannot be decrypted with FIELD_ENCRYPTION_KEYS.")
         return "failed"
