@@ -271,7 +271,7 @@ def _finish(call: Call, status: str, *, error: str = "", now: datetime | None = 
     )
 
 
-@sensitive_variables("payload")
+@sensitive_variables("payload", "token")
 def call_place(*, call_id: int) -> str:
     """Claim, re-check, post and record one attempt of a call. Returns what happened (for logs).
 
@@ -301,7 +301,8 @@ def call_place(*, call_id: int) -> str:
     try:
         payload = {**call.request_payload, "cloud_id": credential.cloud_id, "auth_token": credential.reveal_token()}
         if call.events_key:
-            payload["publish"] = samespace.with_events_token(payload.get("publish"), call.events_key + call.events_secret)
+            token = call.events_key + call.events_secret
+            payload["publish"] = samespace.with_events_token(payload.get("publish"), token)
     except crypto.InvalidToken:
         _finish(call, CallStatus.FAILED, error="The credential's token cannot be decrypted with FIELD_ENCRYPTION_KEYS.")
         return "failed"
