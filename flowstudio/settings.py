@@ -373,7 +373,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The events hook's path holds a call's token: hidden in every line (editor/events/logfilter.py).
+    "filters": {"hook_tokens": {"()": "editor.events.logfilter.RedactHookTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hook_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # axes announces itself at INFO on every start, which would clutter CLI output.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -88,6 +88,8 @@ def derive(items: Iterable[Item], document: Any) -> dict[str, Any]:
 
     for e in ordered:
         text = ""
+        if e.kind in ("ringing", "answered", "no_answer") and entry is not None:
+            enter(e.step_id or entry)  # the call step: dialled whether or not anyone answers
         if e.kind == "ringing":
             started = started or e.at
             text = "Ringing"

@@ -56,7 +56,7 @@ def test_the_outcome_of_a_whole_call(make_call, hook):
     _post_all(hook, call, EVENTS)
     outcome = _outcome(call)
     assert outcome.answered is True
-    assert outcome.path == ["1", "2", "5", "3"]
+    assert outcome.path == ["0", "1", "2", "5", "3"]
     assert outcome.digits == {"account_id": "1234"}
     assert outcome.http == [{"step": "5", "status": "200", "outcome": "success"}]
     assert (outcome.end_reason, outcome.end_step) == ("completed", "3")
@@ -104,7 +104,7 @@ def test_a_batch_of_events_in_one_request(make_call, hook):
     call = make_call()
     response = hook(call, EVENTS)
     assert response.status_code == 202 and response.json() == {"received": len(EVENTS)}
-    assert _outcome(call).path == ["1", "2", "5", "3"]
+    assert _outcome(call).path == ["0", "1", "2", "5", "3"]
 
 
 @pytest.mark.parametrize("change", ["secret", "key", "short", "not_hex"])
@@ -199,3 +199,12 @@ def test_the_token_is_never_logged(make_call, hook, caplog):
         hook(call, b"{bad")
         hook(call, EVENTS[0], token=token[:-1] + "0")
     assert call.events_secret not in caplog.text
+
+
+def test_log_lines_hide_the_token_of_an_events_address():
+    from editor.events.logfilter import RedactHookTokens
+
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+                               ("POST /hooks/samespace/abcdef0123456789abcdef HTTP/1.1", 202, 15), None)
+    assert RedactHookTokens().filter(record)
+    assert record.getMessage() == '"POST /hooks/samespace/REDACTED HTTP/1.1" 202 15'

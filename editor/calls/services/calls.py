@@ -472,7 +472,8 @@ def demo_sandbox_setup(*, team: Any, user: AbstractBaseUser | None, flow_name: s
 
     if not Credential.objects.filter(team=team, name="Sandbox (development)").exists():
         credential_create(team=team, user=user, name="Sandbox (development)", cloud_id="SANDBOX",
-                          auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=DEMO_SANDBOX_URL)
+                          auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=DEMO_SANDBOX_URL,
+                          send_events=bool(settings.PUBLIC_BASE_URL))
     flow = Flow.objects.filter(team=team, name=flow_name).first()
     if flow is not None and flow.error_count == 0 and not flow.versions.exists():
         flow_publish(flow=flow, user=user, note="Published by the demo set-up")
