@@ -32,7 +32,15 @@ from editor.calls import selectors as call_selectors
 from editor.campaigns import clock
 from editor.campaigns.api.campaigns import results_response
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
-from editor.campaigns.selectors import campaigns_for_user, contacts_of, dnc_for_user, progress, readiness, summary
+from editor.campaigns.selectors import (
+    campaigns_for_user,
+    contacts_of,
+    dnc_for_user,
+    progress,
+    readiness,
+    summary,
+    with_outcomes,
+)
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import contacts_import, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
@@ -286,6 +294,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     number = request.GET.get("number", "")
     page = Paginator(contacts_of(campaign, status=status_filter, number=number), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    page.object_list = with_outcomes(list(page.object_list))
     query = "&".join(f"{k}={v}" for k, v in (("status", status_filter), ("number", number)) if v)
     payload = _progress_payload(campaign)
     return render(request, "campaigns/campaign_detail.html", {

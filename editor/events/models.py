@@ -55,6 +55,10 @@ class CallOutcome(models.Model):
     end_reason = models.CharField(max_length=64, blank=True, default="")
     end_step = models.CharField(max_length=200, blank=True, default="")
     timeline = models.JSONField(default=list)  # [{"at", "kind", "step", "text"}] in order
+    # "|0|1|2|": the steps reached and the keys pressed, for filters that work on every database
+    # (JSON containment is PostgreSQL only): reached step X is ``reached_text__contains="|X|"``.
+    reached_text = models.TextField(blank=True, default="")
+    pressed_text = models.TextField(blank=True, default="")
     event_count = models.PositiveIntegerField(default=0)
     # Set when retention deleted some of its raw events: the outcome is final from then on (deriving
     # it again from what is left would lose what the deleted events said).

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from editor.calls.selectors import calls_for_user
 from editor.events import counts
@@ -58,3 +58,54 @@ def step_counts(*, version: FlowVersion, since: date | None = None, until: date 
     """The counts of a version over a date range (both ends included; each open when None)."""
     return {"version": version.number, "since": since, "until": until,
             **counts.totals(version_id=version.pk, since=since, until=until)}
+
+
+def outcome_filter(prefix: str, *, answered: bool | None = None, reached: str = "", pressed: str = "") -> Q:
+    """A filter on the outcome reached through ``prefix`` (e.g. ``"last_call__outcome__"``): answered
+    or not, reached step ``reached``, pressed exactly ``pressed`` at some digits step."""
+    q = Q()
+    if answered is not None:
+        q &= Q(**{f"{prefix}answered": answered})
+    if reached:
+        q &= Q(**{f"{prefix}reached_text__contains": f"|{reached}|"})
+    if pressed:
+        q &= Q(**{f"{prefix}pressed_text__contains": f"|{pressed}|"})
+    return q
+
+
+def outcome_text(outcome: CallOutcome | None) -> str:
+    """One line in words for a results table: answered, keys, web requests, where it ended, how long."""
+    if outcome is None:
+        return ""
+    parts = ["Answered" if outcome.answered else "Not answered" if outcome.answered is False else "Answer not known"]
+    parts += [f"pressed {value or 'nothing'} ({name})" for name, value in outcome.digits.items()]
+    parts += [f"web request {h['status'] or 'no answer'} ({h['outcome']})" for h in outcome.http]
+    if outcome.end_reason:
+        where = f" at step {outcome.end_step}" if outcome.end_step else ""
+        parts.append(f"ended{where} ({outcome.end_reason})")
+    if outcome.duration_seconds is not None:
+        parts.append(f"{round(outcome.duration_seconds)} s")
+    return " · ".join(parts)
+
+
+OUTCOME_CSV_HEADERS = ["answered", "duration_seconds", "steps", "digits", "web_requests", "end_step", "end_reason"]
+
+
+def outcome_csv_cells(outcome: CallOutcome | None) -> list[str]:
+    """The outcome's cells of a results CSV (OUTCOME_CSV_HEADERS), neutralised for spreadsheets."""
+    if outcome is None:
+        return [""] * len(OUTCOME_CSV_HEADERS)
+    answered = "" if outcome.answered is None else "yes" if outcome.answered else "no"
+    duration = "" if outcome.duration_seconds is None else f"{outcome.duration_seconds:g}"
+    cells = [
+        answered, duration, " > ".join(outcome.path),
+        "; ".join(f"{name}={value}" for name, value in outcome.digits.items()),
+        "; ".join(f"{h['step']}:{h['status']}:{h['outcome']}" for h in outcome.http),
+        outcome.end_step, outcome.end_reason,
+    ]
+    return [csv_safe(cell) for cell in cells]
+
+
+def csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one starting with = + - @ tab or CR gets a quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -172,9 +172,17 @@ def call_process_events(*, call_id: int) -> CallOutcome | None:
                    delta=difference(old_share, new_share))
         for name, value in summary.items():
             setattr(outcome, name, value)
+        outcome.reached_text = marks(summary["path"])
+        outcome.pressed_text = marks(summary["digits"].values())
         outcome.applied = new_share
         outcome.save()
     return outcome
+
+
+def marks(values: Any) -> str:
+    """``|a|b|``: each distinct value once, for ``contains`` filters (editor/events/selectors.py)."""
+    distinct = sorted({str(v) for v in values})
+    return "|" + "|".join(distinct) + "|" if distinct else ""
 
 
 def events_purge(*, now: datetime | None = None) -> int:
