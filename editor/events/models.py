@@ -63,6 +63,9 @@ class CallOutcome(models.Model):
     # Set when retention deleted some of its raw events: the outcome is final from then on (deriving
     # it again from what is left would lose what the deleted events said).
     closed = models.BooleanField(default=False)
+    # Set by the hook when it stores an event and no processing is waiting yet: it then enqueues one.
+    # The task clears it under the row's lock, so a burst of events is processed by a few tasks.
+    pending = models.BooleanField(default=False)
     applied = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 

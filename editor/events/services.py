@@ -19,7 +19,7 @@ from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from editor.calls.models import Call
@@ -55,8 +55,8 @@ class Received:
 NOT_FOUND = HookRefused(404, "not_found", "No call has this events address.")
 
 
-def find_call(token: str) -> int:
-    """The id of the call whose events token this is; HookRefused(404) otherwise.
+def find_call(token: str) -> tuple[int, int]:
+    """(call id, flow version id) of the call whose events token this is; HookRefused(404) otherwise.
 
     The key (the first characters) finds the row; the secret is compared with ``hmac.compare_digest``
     so the time taken says nothing about how much of it was right.
@@ -64,11 +64,11 @@ def find_call(token: str) -> int:
     if not TOKEN_RE.fullmatch(token):
         raise NOT_FOUND
     key, secret = token[:EVENTS_KEY_CHARS], token[EVENTS_KEY_CHARS:]
-    row = Call.objects.filter(events_key=key).values_list("pk", "events_secret").first()
+    row = Call.objects.filter(events_key=key).values_list("pk", "events_secret", "flow_version_id").first()
     expected = row[1] if row else "0" * EVENTS_SECRET_CHARS
     if not hmac.compare_digest(expected.encode(), secret.encode()) or row is None:
         raise NOT_FOUND
-    return row[0]
+    return row[0], row[2]
 
 
 def _depth(value: Any, limit: int) -> bool:
@@ -110,9 +110,10 @@ def parse_body(body: bytes) -> list[tuple[str, dict[str, Any]]]:
 def events_receive(*, token: str, body: bytes) -> Received:
     """Store the events of one request for the call ``token`` names (each once) and enqueue processing.
 
-    Statements: SELECT the call, SELECT the number of its events, one INSERT of all the events.
+    Statements: SELECT the call, SELECT the number of its events, one INSERT of all the events, one
+    upsert marking its outcome pending (processing is enqueued only when none was waiting).
     """
-    call_id = find_call(token)
+    call_id, version_id = find_call(token)
     items = parse_body(body)
     stored = CallEvent.objects.filter(call_id=call_id).count()
     if stored + len(items) > settings.EVENTS_MAX_PER_CALL:
@@ -127,8 +128,28 @@ def events_receive(*, token: str, body: bytes) -> Received:
         ))
     with transaction.atomic():
         CallEvent.objects.bulk_create(rows, ignore_conflicts=True)  # a known event: nothing changes
-        transaction.on_commit(lambda: enqueue_processing(call_id))
+        if _mark_pending(call_id, version_id):
+            transaction.on_commit(lambda: enqueue_processing(call_id))
     return Received(call_id=call_id, events=len(rows))
+
+
+def _mark_pending(call_id: int, version_id: int) -> bool:
+    """Mark the call's outcome pending (creating it); True when it was not already: enqueue then.
+
+    One ``INSERT … ON CONFLICT DO UPDATE … WHERE NOT pending RETURNING``. While a task holds the
+    row's lock this waits for it, then finds ``pending`` cleared and enqueues again, so an event
+    stored during processing is never left unprocessed.
+    """
+    table = connection.ops.quote_name(CallOutcome._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (call_id, flow_version_id, path, digits, http, end_reason, end_step, timeline, "  # noqa: S608 - the table name only
+        "event_count, closed, applied, reached_text, pressed_text, pending, updated_at) "
+        "VALUES (%s, %s, '[]', '{}', '[]', '', '', '[]', 0, %s, '{}', '', '', %s, %s) "
+        f"ON CONFLICT (call_id) DO UPDATE SET pending = %s WHERE {table}.pending = %s RETURNING call_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [call_id, version_id, False, True, timezone.now(), True, False])
+        return cursor.fetchone() is not None
 
 
 def enqueue_processing(call_id: int) -> None:
@@ -162,6 +183,7 @@ def call_process_events(*, call_id: int) -> CallOutcome | None:
         outcome = CallOutcome.objects.select_for_update().get(call_id=call_id)
         if outcome.closed:
             logger.info("Call %s: events arrived after its outcome was closed by retention; kept raw only.", call_id)
+            CallOutcome.objects.filter(call_id=call_id).update(pending=False)
             return outcome
         summary = derive(_items(call_id), document)
         new_share = {**share(summary, document), "day": call.created_at.date().isoformat()}
@@ -175,6 +197,7 @@ def call_process_events(*, call_id: int) -> CallOutcome | None:
         outcome.reached_text = marks(summary["path"])
         outcome.pressed_text = marks(summary["digits"].values())
         outcome.applied = new_share
+        outcome.pending = False
         outcome.save()
     return outcome
 

@@ -48,7 +48,8 @@ def test_events_are_stored_raw_and_processed_after_commit(make_call, hook, djang
     event = CallEvent.objects.get(call=call)
     assert '"vendor_field":{"kept":true}' in event.raw.replace(" ", "")
     assert event.kind == "ringing"
-    assert not CallOutcome.objects.filter(call=call).exists()  # nothing derived inside the request
+    waiting = CallOutcome.objects.get(call=call)  # marked pending; nothing derived inside the request
+    assert waiting.pending and waiting.event_count == 0 and waiting.path == []
 
 
 def test_the_outcome_of_a_whole_call(make_call, hook):
@@ -208,3 +209,17 @@ def test_log_lines_hide_the_token_of_an_events_address():
                                ("POST /hooks/samespace/abcdef0123456789abcdef HTTP/1.1", 202, 15), None)
     assert RedactHookTokens().filter(record)
     assert record.getMessage() == '"POST /hooks/samespace/REDACTED HTTP/1.1" 202 15'
+
+
+def test_a_burst_of_events_enqueues_processing_once_until_it_ran(make_call, hook, django_capture_on_commit_callbacks):
+    call = make_call()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for event in EVENTS[:4]:
+            assert hook(call, event).status_code == 202
+    assert len(callbacks) == 1  # the outcome is pending: later events ride on the waiting task
+    assert CallOutcome.objects.get(call=call).pending
+    outcome = _outcome(call)
+    assert not outcome.pending and outcome.event_count == 4
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        hook(call, EVENTS[4])
+    assert len(callbacks) == 1  # processed since: the next event enqueues again
