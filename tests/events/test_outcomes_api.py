@@ -92,3 +92,15 @@ def test_signed_out_is_401(processed_call, client, flow):
 def test_another_teams_call_page_is_404(processed_call, client, outsider):
     client.force_login(outsider)
     assert client.get(f"/calls/{processed_call.pk}/").status_code == 404
+
+
+def test_the_events_token_is_in_no_api_answer_or_admin_page(processed_call, api_as, admin_client):
+    secret = processed_call.events_secret
+    detail = api_as("owner").get(f"/api/calls/{processed_call.pk}/")
+    assert detail.status_code == 200 and secret not in detail.content.decode()
+    assert "/hooks/samespace/REDACTED/" in detail.content.decode()
+    for url in (f"/admin/calls/call/{processed_call.pk}/change/", "/admin/events/callevent/",
+                "/admin/events/calloutcome/", "/admin/events/stepcount/"):
+        page = admin_client.get(url)
+        assert page.status_code == 200, url
+        assert secret not in page.content.decode()
