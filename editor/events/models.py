@@ -74,7 +74,8 @@ class CallOutcome(models.Model):
 
 
 class StepCount(models.Model):
-    """Calls of one published version, on one day (the call's creation date, UTC), per step.
+    """Calls of one published version, on one day (the call's creation date, UTC), per step; the rows
+    of ``day`` 0001-01-01 hold every day together (editor/events/counts.py, ALL_DAYS).
 
     ``branch`` empty: ``reached`` calls entered the step and ``ended`` ended there. ``branch`` set
     (a branch key: ``next``, a digit, ``*``, ``success``, ``fail``): ``reached`` calls took it.
