@@ -111,3 +111,22 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
     for formula in ("=1+2", "+1-2", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "\r=1"):
         assert csv_safe(formula).startswith("'")
     assert csv_safe("0 > 1") == "0 > 1"
+
+
+def test_the_results_table_filters_by_what_happened(campaign_with_outcomes, client, viewer):
+    client.force_login(viewer)
+    base = f"/campaigns/{campaign_with_outcomes.pk}/"
+    numbers = us_numbers(4)
+
+    def shown(query: str) -> list[str]:
+        page = client.get(base + query).content.decode()
+        return [n for n in numbers if f'<td class="font-monospace">{n}</td>' in page]
+
+    assert shown("") == numbers
+    assert shown("?answered=yes") == numbers[:2]
+    assert shown("?answered=no") == [numbers[2]]
+    assert shown("?reached=2") == [numbers[0]]
+    assert shown("?pressed=2") == [numbers[1]]
+    page = client.get(base + "?pressed=1a").content.decode()
+    assert "Keys are 0-9, * and #." in page  # shown beside the field; that filter is left out
+    assert shown("?pressed=1a") == numbers
