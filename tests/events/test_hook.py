@@ -223,3 +223,10 @@ def test_a_burst_of_events_enqueues_processing_once_until_it_ran(make_call, hook
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         hook(call, EVENTS[4])
     assert len(callbacks) == 1  # processed since: the next event enqueues again
+
+
+def test_the_development_servers_request_log_hides_events_tokens(settings):
+    logging_config = settings.LOGGING
+    assert "hook_tokens" in logging_config["handlers"]["django.server"]["filters"]
+    assert logging_config["loggers"]["django.server"]["handlers"] == ["django.server"]
+    assert "hook_tokens" in logging_config["handlers"]["console"]["filters"]
