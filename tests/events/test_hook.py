@@ -230,3 +230,19 @@ def test_the_development_servers_request_log_hides_events_tokens(settings):
     assert "hook_tokens" in logging_config["handlers"]["django.server"]["filters"]
     assert logging_config["loggers"]["django.server"]["handlers"] == ["django.server"]
     assert "hook_tokens" in logging_config["handlers"]["console"]["filters"]
+
+
+def test_without_the_trailing_slash_it_is_the_same_hook(make_call, client):
+    call = make_call()
+    response = client.post(f"/hooks/samespace/{call.events_key}{call.events_secret}", data=EVENTS[0],
+                           content_type="application/json")
+    assert response.status_code == 202
+    assert CallEvent.objects.filter(call=call).count() == 1
+
+
+def test_a_body_over_the_sites_limit_is_413_in_the_error_shape(make_call, client, settings):
+    settings.API_MAX_JSON_BYTES = 100
+    call = make_call()
+    response = client.post(f"/hooks/samespace/{call.events_key}{call.events_secret}/",
+                           data={"event": "ringing", "padding": "x" * 200}, content_type="application/json")
+    assert response.status_code == 413 and is_error_body(response.json())
