@@ -7,8 +7,9 @@ It migrates a database of its own (PostgreSQL ``fs_bench_events`` by default), m
 that ask for events, plays each with the sandbox's deterministic caller (``sandbox/events.py``: about
 nine events a call), then in rounds where the two paths take turns:
 
-* the hook path: ``--clients`` threads post one call's events each, in order, one request per event,
-  and the clock stops when the worker has derived every call's outcome from all of its events;
+* the hook path: ``--clients`` threads post one call's events each, in order, one request per event
+  (``--batch``: the call's events as one list in one request), and the clock stops when the worker
+  has derived every call's outcome from all of its events;
 * the plain loop: the same events of the other calls, each parsed and inserted with one
   ``CallEvent.objects.create`` in this process (nothing derived).
 
@@ -55,6 +56,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--calls", type=int, default=300, help="calls per path")
     parser.add_argument("--clients", type=int, default=4, help="threads posting events at the same time")
+    parser.add_argument("--batch", action="store_true",
+                        help="post each call's events as one list (one request per call) instead of one by one")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
     parser.add_argument("--rounds", type=int, default=4, help="the two paths take turns this many times")
     parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes")
@@ -123,7 +126,8 @@ def main() -> None:
         def post_call_events(call) -> None:
             with requests.Session() as own:
                 url = f"{hook_base}{call.events_key}{call.events_secret}/"
-                for body in scripts[call.pk]:
+                bodies = ["[" + ",".join(scripts[call.pk]) + "]"] if args.batch else scripts[call.pk]
+                for body in bodies:
                     response = own.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
                     if response.status_code != 202:
                         raise SystemExit(f"The hook answered {response.status_code}: {response.text[:200]}")
@@ -158,6 +162,7 @@ def main() -> None:
         task_counts.update({s: n for s, n in items})
     n = args.calls * per_call
     print(f"events: {n} per path ({args.calls} calls x {per_call})   clients: {args.clients}   "
+          f"{'one request per call (--batch)' if args.batch else 'one request per event'}   "
           f"worker concurrency: {args.concurrency}   gunicorn x{args.server_workers}   db: {connection.vendor}   "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     plain_rate, hook_rate = n / plain_seconds, n / hook_seconds
