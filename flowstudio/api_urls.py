@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("editor.accounts.api")),
     path("", include("editor.flows.api.urls")),
     path("", include("editor.calls.api.urls")),
+    path("", include("editor.events.api")),
     path("", include("editor.campaigns.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "editor.accounts",
     "editor.flows",
     "editor.calls",
+    "editor.events",
     "editor.campaigns",
 ]
 if SANDBOX_ENABLED:
@@ -181,6 +182,21 @@ SAMESPACE_CONNECT_TIMEOUT = env_float("SAMESPACE_CONNECT_TIMEOUT", 5.0)
 SAMESPACE_READ_TIMEOUT = env_float("SAMESPACE_READ_TIMEOUT", 30.0)
 SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
 SANDBOX_AUTH_TOKEN = env_str("SANDBOX_AUTH_TOKEN", "sandbox-token")
+# The address Samespace reaches FlowStudio at (https://flowstudio.example.com): credentials with
+# "Samespace sends call events" put <PUBLIC_BASE_URL>/hooks/samespace/<token>/ into each payload.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfiguredEnv("PUBLIC_BASE_URL must start with https:// (or http:// in development).")
+# Call events (docs/call-events.md): the largest body the hook accepts, events kept per call (more
+# get 429), events per request, and the days raw events are kept (outcomes and counts stay).
+EVENTS_MAX_BODY_BYTES = env_int("EVENTS_MAX_BODY_BYTES", 16 * 1024)
+EVENTS_MAX_PER_CALL = env_int("EVENTS_MAX_PER_CALL", 500)
+EVENTS_MAX_BATCH = env_int("EVENTS_MAX_BATCH", 50)
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 90)
+# The sandbox plays each accepted call whose payload has a publish URL and posts its events there;
+# SANDBOX_EVENT_FAULTS (comma-separated: duplicates, reorder, late) misbehaves on purpose.
+SANDBOX_EVENT_FAULTS = env_list("SANDBOX_EVENT_FAULTS", [])
+SANDBOX_EVENT_DELAY = env_float("SANDBOX_EVENT_DELAY", 0.05)
 # Retries of what Samespace certainly did not process: exponential backoff with jitter
 # (base * 2^(attempt-1), capped), never sooner than a Retry-After (itself capped).
 SAMESPACE_BACKOFF_BASE = env_float("SAMESPACE_BACKOFF_BASE", 1.0)
@@ -264,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "editor.tasks.reap_calls",
         "schedule": CALLS_REAPER_INTERVAL,
         "options": {"expires": CALLS_REAPER_INTERVAL},
+    },
+    "events-purge": {
+        "task": "editor.tasks.events_purge",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
     },
     "campaigns-tick": {
         "task": "editor.tasks.campaigns_tick",
@@ -353,11 +374,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FlowStudio <noreply@localhos
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                          "style": "{"},
+    },
+    # The events hook's path holds a call's token: hidden in every line (editor/events/logfilter.py),
+    # the development server's request log included (Django's own "django.server" handler, redefined).
+    "filters": {"hook_tokens": {"()": "editor.events.logfilter.RedactHookTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hook_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["hook_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # axes announces itself at INFO on every start, which would clutter CLI output.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"},
+                "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
 }
 
 WHITENOISE_USE_FINDERS = DEBUG

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("editor.accounts.urls")),
     path("", include("editor.flows.urls")),
     path("", include("editor.calls.urls")),
+    path("", include("editor.events.urls")),
     path("", include("editor.campaigns.urls")),
 ]
 if settings.SANDBOX_ENABLED:

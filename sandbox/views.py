@@ -4,6 +4,7 @@ It checks the auth token against SANDBOX_AUTH_TOKEN (401), validates the flow wi
 core (400 with the reasons), injects faults (``sandbox.faults``) and otherwise answers like an
 accepting Samespace with a call id. An idempotency key already accepted gets the same call id
 back. Every request is recorded with its token REDACTED and listed at ``GET /sandbox/requests/``.
+A payload with a ``publish`` URL gets the call's events posted there (``sandbox.events``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 import socket
 import time
 import uuid
@@ -22,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from editor.flowcore import validate
-from sandbox import faults
+from sandbox import events, faults
 from sandbox.models import SandboxRequest
 
 logger = logging.getLogger(__name__)
@@ -31,8 +33,15 @@ MAX_LIST = 5000
 
 
 def _redacted(payload: Any) -> Any:
-    if isinstance(payload, dict) and "auth_token" in payload:
-        return {**payload, "auth_token": REDACTED}
+    """The payload to record: the auth token and the events token in the publish URL REDACTED."""
+    if not isinstance(payload, dict):
+        return payload
+    if "auth_token" in payload:
+        payload = {**payload, "auth_token": REDACTED}
+    publish = payload.get("publish")
+    if isinstance(publish, dict) and isinstance(publish.get("url"), str):
+        url = re.sub(r"/hooks/samespace/[^/]+/", f"/hooks/samespace/{REDACTED}/", publish["url"])
+        payload = {**payload, "publish": {**publish, "url": url}}
     return payload
 
 
@@ -125,7 +134,10 @@ def call_flow(request: HttpRequest) -> HttpResponse:
     body = {"status": "queued", "call_id": record.call_id, "message": "Call queued by the FlowStudio sandbox."}
     if accepted:
         body["replayed"] = True
-    return _answer(record, started, 200, body)
+    response = _answer(record, started, 200, body)
+    if not accepted:
+        events.send_events(payload, number=number, call_id=record.call_id)  # plays the call, posts its events
+    return response
 
 
 @require_GET

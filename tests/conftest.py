@@ -23,6 +23,11 @@ SQLITE_PATHS = (
     "campaigns/test_import.py",
     "campaigns/test_states.py",
     "campaigns/test_window.py",
+    "campaigns/test_outcomes.py",
+    "events/test_hook.py",
+    "events/test_counts.py",
+    "events/test_payload.py",
+    "events/test_outcomes_api.py",
 )
 
 

@@ -28,7 +28,7 @@ class CredentialAdminForm(forms.ModelForm):
 
     class Meta:
         model = Credential
-        fields = ["team", "name", "cloud_id", "auth_token", "base_url"]
+        fields = ["team", "name", "cloud_id", "auth_token", "base_url", "send_events"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

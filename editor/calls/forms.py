@@ -30,6 +30,11 @@ class CredentialForm(SiteForm):
         widget=forms.PasswordInput(render_value=False, attrs={**MONO, "autocomplete": "new-password"}),
     )
     base_url = forms.CharField(max_length=500, required=False, label="Base URL", widget=forms.TextInput(attrs=MONO))
+    send_events = forms.BooleanField(
+        required=False, label="Samespace sends call events",
+        help_text="Each call asks Samespace to post what happens (answered, keys pressed, where it ended) back "
+        "to FlowStudio.",
+    )
 
     def __init__(
         self, *args: Any, creating: bool, teams: list | None = None, masked_token: str = "", sandbox: bool = False,

@@ -5,6 +5,8 @@
   ``None`` (send it), a reason in words (do not send: the call becomes ``skipped`` with that reason)
   or ``SendLater(not_before)`` (back to ``queued`` until then). Campaigns adds its checks (campaign
   state, calling window, do-not-call, send slots) from its ``AppConfig.ready()``.
+* ``add_call_panel(name, render)``: ``render(call)`` returns HTML shown on the call's page below
+  its details (events adds the call's outcome and timeline).
 * ``credential_rejected``: sent with ``credential=`` after Samespace answered 401 to that
   credential's token (once the failed call is committed).
 """
@@ -51,3 +53,16 @@ def run_precheck(call: Call) -> PrecheckResult:
     if check is None:
         return f"No check named {call.precheck!r} is installed, so this call was not sent."
     return check(call)
+
+
+CallPanel = Callable[["Call"], str]
+_call_panels: dict[str, CallPanel] = {}
+
+
+def add_call_panel(name: str, render: CallPanel) -> None:
+    """Show ``render(call)`` (HTML) on every call's page (registering again replaces it)."""
+    _call_panels[name] = render
+
+
+def call_panels(call: Call) -> list[str]:
+    return [render(call) for render in _call_panels.values()]

@@ -57,6 +57,11 @@ class Call(models.Model):
     # The last-moment check to run before each POST, by the name an app registered it under
     # (editor/calls/hooks.py), e.g. campaigns' "campaign"; empty: none. Calls knows no more of it.
     precheck = models.CharField(max_length=40, blank=True, default="")
+    # When the credential asks Samespace to send call events: the call's token in the publish URL
+    # (docs/call-events.md) is events_key + events_secret. The key finds the call; the secret is
+    # compared in constant time. Never shown in the API, the admin, a stored payload or a log.
+    events_key = models.CharField(max_length=16, null=True, blank=True, unique=True, editable=False)
+    events_secret = models.CharField(max_length=64, blank=True, default="", editable=False)
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="called_again_as"
     )
@@ -142,6 +147,9 @@ class Credential(models.Model):
     # The last characters of a long token so people can tell tokens apart; empty for short ones.
     token_hint = models.CharField(max_length=8, blank=True, default="", editable=False)
     base_url = models.URLField(max_length=500, default=default_base_url)
+    # Each call's payload asks Samespace to publish its events to FlowStudio (docs/call-events.md).
+    # Off: payloads are exactly as without the option.
+    send_events = models.BooleanField("Samespace sends call events", default=False)
     # Set when Samespace answered 401 with this token; cleared when the token is replaced.
     rejected_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -22,6 +22,7 @@ import email.utils
 import ipaddress
 import json
 import os
+import secrets
 import socket
 import time
 from dataclasses import dataclass, field
@@ -205,6 +206,29 @@ def build_payload(*, document: Any, cloud_id: str, number: str, variables: dict[
     if steps and isinstance(steps[0], dict) and steps[0].get("type") == "call":
         steps[0]["number"] = number
     return payload
+
+
+# --- call events (docs/call-events.md) ---------------------------------------------------------
+
+EVENTS_KEY_CHARS = 16  # hex: 64 random bits that find the call
+EVENTS_SECRET_CHARS = 32  # hex: 128 random bits compared in constant time
+
+
+def new_events_token() -> tuple[str, str]:
+    """A call's (key, secret); its token in the publish URL is ``key + secret``."""
+    return secrets.token_hex(EVENTS_KEY_CHARS // 2), secrets.token_hex(EVENTS_SECRET_CHARS // 2)
+
+
+def publish_block(token: str) -> dict[str, str]:
+    """The payload's ``publish`` key: where Samespace posts this call's events."""
+    return {"url": f"{settings.PUBLIC_BASE_URL}/hooks/samespace/{token}/", "method": "POST"}
+
+
+def with_events_token(publish: Any, token: str) -> dict[str, str]:
+    """The stored ``publish`` block (made when the call was created, token REDACTED) with the token."""
+    if not isinstance(publish, dict) or not isinstance(publish.get("url"), str):
+        return publish_block(token)
+    return {**publish, "url": publish["url"].replace(f"/{REDACTED}/", f"/{token}/")}
 
 
 def redact(payload: dict[str, Any]) -> dict[str, Any]:

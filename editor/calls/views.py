@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from editor.accounts import selectors as account_selectors
 from editor.accounts.permissions import Role
-from editor.calls import heartbeat
+from editor.calls import heartbeat, hooks
 from editor.calls.forms import CallFilterForm, CredentialForm, LaunchForm
 from editor.calls.models import FINAL_STATUSES, CallStatus, Credential
 from editor.calls.samespace import redact
@@ -75,6 +75,7 @@ def credential_list(request: HttpRequest) -> HttpResponse:
                 credential = credential_create(
                     team=team, user=request.user, name=data["name"], cloud_id=data["cloud_id"],
                     auth_token=data["auth_token"], base_url=data["base_url"] or None,
+                    send_events=data["send_events"],
                 )
             except ServiceError as exc:
                 add_service_error(form, exc)
@@ -103,7 +104,8 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
 @require_http_methods(["GET", "POST"])
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
     credential = _owned_credential(request, credential_id)
-    initial = {"name": credential.name, "cloud_id": credential.cloud_id, "base_url": credential.base_url}
+    initial = {"name": credential.name, "cloud_id": credential.cloud_id, "base_url": credential.base_url,
+               "send_events": credential.send_events}
     form = CredentialForm(request.POST or None, creating=False, initial=initial, masked_token=credential.masked_token,
                           sandbox=settings.SANDBOX_ENABLED)
     if request.method == "POST" and form.is_valid():
@@ -112,6 +114,7 @@ def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
             credential_update(
                 credential=credential, name=data["name"], cloud_id=data["cloud_id"],
                 auth_token=data["auth_token"] or None, base_url=data["base_url"] or credential.base_url,
+                send_events=data["send_events"],
             )
         except ServiceError as exc:
             add_service_error(form, exc)
@@ -214,6 +217,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "response_json": _pretty(call.response_body),
         "can_edit": call.user_role in (Role.OWNER, Role.EDITOR),
         "final_statuses": FINAL,
+        "panels": hooks.call_panels(call),
     })
 
 

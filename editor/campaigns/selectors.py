@@ -18,6 +18,13 @@ from editor.campaigns import clock
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
 from editor.campaigns.window import next_open, pacing_summary, plain_duration
+from editor.events.selectors import (
+    OUTCOME_CSV_HEADERS,
+    outcome_csv_cells,
+    outcome_filter,
+    outcome_text,
+    outcomes_for_calls,
+)
 
 OPEN = (ContactStatus.PENDING, ContactStatus.CALLING)
 
@@ -36,13 +43,27 @@ def dnc_for_user(*, user: AbstractBaseUser) -> QuerySet[DoNotCall]:
         "team", "created_by")
 
 
-def contacts_of(campaign: Campaign, *, status: str = "", number: str = "") -> QuerySet[CampaignContact]:
+def contacts_of(campaign: Campaign, *, status: str = "", number: str = "", answered: bool | None = None,
+                reached: str = "", pressed: str = "") -> QuerySet[CampaignContact]:
+    """A campaign's contacts; ``answered``, ``reached`` (a step id) and ``pressed`` (keys) filter on
+    what happened on each contact's last call (docs/call-events.md)."""
     qs = campaign.contacts.select_related("last_call").order_by("id")
     if status:
         qs = qs.filter(status__in=[s for s in status.split(",") if s in ContactStatus.values])
     if number:
         qs = qs.filter(number__contains=number.strip()[:20])
+    if answered is not None or reached or pressed:
+        qs = qs.filter(outcome_filter("last_call__outcome__", answered=answered, reached=reached, pressed=pressed))
     return qs
+
+
+def with_outcomes(contacts: list[CampaignContact]) -> list[CampaignContact]:
+    """Each contact with ``outcome`` (its last call's, or None) and ``outcome_text``: one query."""
+    outcomes = outcomes_for_calls([c.last_call_id for c in contacts if c.last_call_id])
+    for contact in contacts:
+        contact.outcome = outcomes.get(contact.last_call_id)  # type: ignore[attr-defined]
+        contact.outcome_text = outcome_text(contact.outcome)  # type: ignore[attr-defined]
+    return contacts
 
 
 def current_rate(campaign: Campaign) -> float:
@@ -119,10 +140,25 @@ def results_rows(campaign: Campaign) -> Iterator[str]:
         buffer.truncate(0)
         return text
 
-    writer.writerow(RESULT_HEADERS + columns)
+    writer.writerow(RESULT_HEADERS + OUTCOME_CSV_HEADERS + columns)
     yield flush()
     contacts = campaign.contacts.select_related("last_call").order_by("id")
+    batch: list[CampaignContact] = []
     for contact in contacts.iterator(chunk_size=2000):
+        batch.append(contact)
+        if len(batch) == CSV_BATCH:
+            yield _result_rows(campaign, with_outcomes(batch), columns, writer, flush)
+            batch = []
+    if batch:
+        yield _result_rows(campaign, with_outcomes(batch), columns, writer, flush)
+
+
+CSV_BATCH = 500  # contacts per outcomes query and per chunk of the streamed CSV
+
+
+def _result_rows(campaign: Campaign, contacts: list[CampaignContact], columns: list[str], writer: Any,
+                 flush: Any) -> str:
+    for contact in contacts:
         call = contact.last_call
         writer.writerow([
             contact.line or "", contact.number, contact.status, contact.attempts, _safe(contact.note),
@@ -130,9 +166,10 @@ def results_rows(campaign: Campaign) -> Iterator[str]:
             call.samespace_call_id if call else "", _safe(call.error) if call else "",
             contact.finished_at.isoformat() if contact.finished_at else "",
             contact.timezone or campaign.timezone,
+            *outcome_csv_cells(contact.outcome),  # type: ignore[attr-defined]
             *[_safe(str((contact.variables or {}).get(name, ""))) for name in columns],
         ])
-        yield flush()
+    return flush()
 
 
 def _safe(text: str) -> str:

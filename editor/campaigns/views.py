@@ -38,11 +38,20 @@ from editor.campaigns.forms import (
     DncAddForm,
     DncImportForm,
     DncRemoveForm,
+    ResultsFilterForm,
     ScheduleForm,
     SetupForm,
 )
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
-from editor.campaigns.selectors import campaigns_for_user, contacts_of, dnc_for_user, progress, readiness, summary
+from editor.campaigns.selectors import (
+    campaigns_for_user,
+    contacts_of,
+    dnc_for_user,
+    progress,
+    readiness,
+    summary,
+    with_outcomes,
+)
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
@@ -231,15 +240,16 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_GET
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
-    status_filter = request.GET.get("status", "")
-    number = request.GET.get("number", "")
-    page = Paginator(contacts_of(campaign, status=status_filter, number=number), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in (("status", status_filter), ("number", number)) if v)
+    filter_form = ResultsFilterForm(request.GET)
+    filters = filter_form.filters()
+    page = Paginator(contacts_of(campaign, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_outcomes(list(page.object_list))
+    shown = {name: request.GET.get(name, "") for name in ("status", "number", "answered", "reached", "pressed")}
+    query = urlencode({k: v for k, v in shown.items() if v})
     payload = _progress_payload(campaign)
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "progress": payload, "progress_json": payload, "summary": summary(campaign),
-        "readiness": readiness(campaign), "page": page, "filters": {"status": status_filter, "number": number},
+        "readiness": readiness(campaign), "page": page, "filters": shown, "filter_errors": filter_form.errors,
         "query": query, "statuses": ContactStatus.choices, "can_edit": _can_edit(campaign),
         "status_class": STATUS_CLASSES[campaign.status],
         "live": campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED),

@@ -45,6 +45,7 @@ class CredentialSerializer(serializers.ModelSerializer):
             "name",
             "cloud_id",
             "base_url",
+            "send_events",
             "auth_token",
             "token_hint",
             "rejected",
@@ -73,6 +74,10 @@ class CredentialCreateSerializer(TeamChoiceMixin):
         allow_blank=True,
         help_text="Defaults to SAMESPACE_BASE_URL. https on an allowed host.",
     )
+    send_events = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Samespace sends call events to PUBLIC_BASE_URL (docs/call-events.md).",
+    )
 
 
 class CredentialUpdateSerializer(serializers.Serializer):
@@ -87,6 +92,7 @@ class CredentialUpdateSerializer(serializers.Serializer):
         help_text="A new token; leave out (or empty) to keep the stored one.",
     )
     base_url = serializers.CharField(max_length=500, required=False)
+    send_events = serializers.BooleanField(required=False)
 
 
 ERRORS = {
@@ -138,6 +144,7 @@ class CredentialViewSet(ApiViewSet):
             cloud_id=data["cloud_id"],
             auth_token=data["auth_token"],
             base_url=data.get("base_url") or None,
+            send_events=data.get("send_events", False),
         )
         return Response(CredentialSerializer(credential).data, status=status.HTTP_201_CREATED)
 

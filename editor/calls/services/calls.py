@@ -160,6 +160,12 @@ def call_create(
             "With these values the flow is not valid: " + diagnostics[0]["message"],
             extra={"diagnostics": diagnostics},
         )
+    events_key, events_secret = None, ""
+    if credential.send_events:
+        if not settings.PUBLIC_BASE_URL:
+            raise LaunchRefused("This credential asks for call events, but PUBLIC_BASE_URL is not set.")
+        events_key, events_secret = samespace.new_events_token()
+        payload["publish"] = samespace.publish_block(samespace.REDACTED)
     now = timezone.now()
     due = max(not_before or now, now)
     # One INSERT; the message goes out when the caller's transaction commits (at once in autocommit).
@@ -174,6 +180,8 @@ def call_create(
         request_payload=payload,
         created_by=user if user is not None and user.is_authenticated else None,
         retry_of=retry_of,
+        events_key=events_key,
+        events_secret=events_secret,
     )
     call_id = call.pk
     transaction.on_commit(lambda: enqueue_call(call_id, eta=due if due > now else None))
@@ -263,7 +271,7 @@ def _finish(call: Call, status: str, *, error: str = "", now: datetime | None = 
     )
 
 
-@sensitive_variables("payload")
+@sensitive_variables("payload", "token")
 def call_place(*, call_id: int) -> str:
     """Claim, re-check, post and record one attempt of a call. Returns what happened (for logs).
 
@@ -292,6 +300,9 @@ def call_place(*, call_id: int) -> str:
         return "failed"
     try:
         payload = {**call.request_payload, "cloud_id": credential.cloud_id, "auth_token": credential.reveal_token()}
+        if call.events_key:
+            token = call.events_key + call.events_secret
+            payload["publish"] = samespace.with_events_token(payload.get("publish"), token)
     except crypto.InvalidToken:
         _finish(call, CallStatus.FAILED, error="The credential's token cannot be decrypted with FIELD_ENCRYPTION_KEYS.")
         return "failed"
@@ -462,7 +473,8 @@ def demo_sandbox_setup(*, team: Any, user: AbstractBaseUser | None, flow_name: s
 
     if not Credential.objects.filter(team=team, name="Sandbox (development)").exists():
         credential_create(team=team, user=user, name="Sandbox (development)", cloud_id="SANDBOX",
-                          auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=DEMO_SANDBOX_URL)
+                          auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=DEMO_SANDBOX_URL,
+                          send_events=bool(settings.PUBLIC_BASE_URL))
     flow = Flow.objects.filter(team=team, name=flow_name).first()
     if flow is not None and flow.error_count == 0 and not flow.versions.exists():
         flow_publish(flow=flow, user=user, note="Published by the demo set-up")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
@@ -17,8 +18,12 @@ MAX_TOKEN_LENGTH = 4000
 
 
 def _check(*, name: Any = None, cloud_id: Any = None, auth_token: Any = None, base_url: Any = None,
-           creating: bool) -> dict[str, list[str]]:
+           send_events: Any = None, creating: bool) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
+    if send_events is not None and not isinstance(send_events, bool):
+        problems["send_events"] = ["Answer true or false."]
+    elif send_events and not settings.PUBLIC_BASE_URL:
+        problems["send_events"] = ["Set PUBLIC_BASE_URL (where Samespace can reach FlowStudio) to receive call events."]
     if creating or name is not None:
         if not isinstance(name, str) or not name.strip():
             problems["name"] = ["Give the credential a name."]
@@ -58,16 +63,19 @@ def credential_create(
     cloud_id: str,
     auth_token: str,
     base_url: str | None = None,
+    send_events: bool = False,
 ) -> Credential:
     credential = Credential(team=team, created_by=user)
     if base_url in (None, ""):
         base_url = credential.base_url  # SAMESPACE_BASE_URL
-    problems = _check(name=name, cloud_id=cloud_id, auth_token=auth_token, base_url=base_url, creating=True)
+    problems = _check(name=name, cloud_id=cloud_id, auth_token=auth_token, base_url=base_url,
+                      send_events=send_events, creating=True)
     if problems:
         raise InvalidFields(problems)
     credential.name = name.strip()
     credential.cloud_id = cloud_id.strip()
     credential.base_url = base_url
+    credential.send_events = send_events
     credential.set_token(auth_token.strip())
     return _save(credential)
 
@@ -79,11 +87,13 @@ def credential_update(
     cloud_id: str | None = None,
     auth_token: str | None = None,
     base_url: str | None = None,
+    send_events: bool | None = None,
 ) -> Credential:
     """Change what is given; an empty or absent token keeps the stored one."""
     if auth_token == "":
         auth_token = None
-    problems = _check(name=name, cloud_id=cloud_id, auth_token=auth_token, base_url=base_url, creating=False)
+    problems = _check(name=name, cloud_id=cloud_id, auth_token=auth_token, base_url=base_url,
+                      send_events=send_events, creating=False)
     if problems:
         raise InvalidFields(problems)
     if name is not None:
@@ -92,6 +102,8 @@ def credential_update(
         credential.cloud_id = cloud_id.strip()
     if base_url is not None:
         credential.base_url = base_url
+    if send_events is not None:
+        credential.send_events = send_events
     if auth_token is not None:
         credential.set_token(auth_token.strip())
     return _save(credential)

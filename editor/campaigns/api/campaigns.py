@@ -3,7 +3,8 @@
 * ``/api/campaigns/`` list (``?status=``, ``?team=``), create; ``/api/campaigns/{id}/`` read (with
   progress), PATCH, DELETE (not while in progress)
 * ``POST /api/campaigns/{id}/contacts/`` multipart ``file`` (+ ``number_column``; ``preview=true``
-  saves nothing) → the import report; ``GET`` lists the contacts (``?status=``, ``?number=``)
+  saves nothing) → the import report; ``GET`` lists the contacts (``?status=``, ``?number=``,
+  ``?answered=``, ``?reached=``, ``?pressed=``) with what happened on each last call
 * ``POST /api/campaigns/{id}/start|pause|resume|cancel/``
 * ``GET /api/campaigns/{id}/results.csv`` per-contact results (streamed)
 * ``/api/do-not-call/`` list (``?search=``), add, ``DELETE /api/do-not-call/{id}/``,
@@ -47,12 +48,14 @@ from editor.campaigns.selectors import (
     readiness,
     results_rows,
     summary,
+    with_outcomes,
 )
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import contacts_import, contacts_preview, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.events.selectors import outcome_as_json
 from editor.flows.selectors import published_version
 
 ERRORS = {
@@ -167,8 +170,22 @@ class ContactSerializer(serializers.ModelSerializer):
         call = obj.last_call
         if call is None:
             return None
+        outcome = getattr(obj, "outcome", None)
         return {"id": call.pk, "status": call.status, "response_status": call.response_status,
-                "samespace_call_id": call.samespace_call_id, "error": call.error}
+                "samespace_call_id": call.samespace_call_id, "error": call.error,
+                "outcome": outcome_as_json(outcome) if outcome is not None else None,
+                "what_happened": getattr(obj, "outcome_text", "")}
+
+
+class ContactFilterSerializer(serializers.Serializer):
+    status = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    answered = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                        help_text="Whether the last call was answered (from call events).")
+    reached = serializers.RegexField(r"^[^|\x00]{1,200}$", required=False,
+                                     help_text="Only contacts whose last call reached this step id.")
+    pressed = serializers.RegexField(r"^[0-9*#]{0,64}$", required=False,
+                                     help_text="Only contacts who pressed exactly these keys at a digits step.")
 
 
 class UploadSerializer(serializers.Serializer):
@@ -303,7 +320,7 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
 
     @extend_schema(
         methods=["GET"], summary="List the campaign's contacts",
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("number", str)],
+        parameters=[ContactFilterSerializer],
         responses={200: ContactSerializer(many=True), **ERRORS},
     )
     @extend_schema(
@@ -319,10 +336,14 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
-            params = request.query_params
-            page = self.paginate_queryset(contacts_of(campaign, status=params.get("status", ""),
-                                                      number=params.get("number", "")))
-            return self.get_paginated_response(ContactSerializer(page, many=True).data)
+            query = ContactFilterSerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            params = query.validated_data
+            page = self.paginate_queryset(contacts_of(
+                campaign, status=params.get("status", ""), number=params.get("number", ""),
+                answered=params.get("answered"), reached=params.get("reached", ""), pressed=params.get("pressed", ""),
+            ))
+            return self.get_paginated_response(ContactSerializer(with_outcomes(list(page)), many=True).data)
         require_edit_role(request.user, campaign.team)
         data = self.validated(UploadSerializer)
         upload = data["file"]

@@ -17,6 +17,9 @@ from django.template.loader import render_to_string
 from editor.common.api.errors import error_body, too_large_message
 
 API_PREFIX = "/api/"
+# Paths that answer in the API's error shape too: the call-events hook (editor/events/urls.py), whose
+# path holds a token, so its refusals are not passed to Django's request logger either.
+HOOKS_PREFIX = "/hooks/"
 
 
 def body_limit(request: HttpRequest) -> tuple[int, bool]:
@@ -29,8 +32,10 @@ def body_limit(request: HttpRequest) -> tuple[int, bool]:
 
 def too_large_response(request: HttpRequest, limit: int, *, upload: bool) -> HttpResponse:
     message = too_large_message(limit, upload=upload)
-    if request.path.startswith(API_PREFIX):
+    if request.path.startswith((API_PREFIX, HOOKS_PREFIX)):
         response: HttpResponse = JsonResponse(error_body(message, "too_large", {"limit_bytes": limit}), status=413)
+        if request.path.startswith(HOOKS_PREFIX):
+            response._has_been_logged = True  # type: ignore[attr-defined]
     else:
         html = render_to_string("accounts/error.html", {"title": "Too large", "message": message}, request=request)
         response = HttpResponse(html, status=413)

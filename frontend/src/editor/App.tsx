@@ -6,6 +6,7 @@ import { isApiError } from "./http";
 import { clearBackup } from "./backup";
 import { blockFor } from "./blocks";
 import { Canvas, type Selection } from "./Canvas";
+import { CountsContext, useStepCounts } from "./counts";
 import { ConflictDialog, ImportDialog, PublishDialog, ShortcutsDialog, VersionsDialog } from "./Dialogs";
 import { addStep, cloneSteps, connect, makeStart, moveSteps, outputsTargetFree, removeSteps, selectionClip } from "./doc";
 import { GraphCache, groupProblems, parseEdgeId, type Measured } from "./graph";
@@ -87,6 +88,8 @@ export function App({ boot }: { boot: Boot }) {
   );
   const [latestVersion, setLatestVersion] = useState(initialFlow.latest_version);
   const [busyLayout, setBusyLayout] = useState(false);
+  const [countsOn, setCountsOn] = useState(false);
+  const stepCounts = useStepCounts(api, latestVersion, countsOn);
   const clipboard = useRef<ReturnType<typeof selectionClip> | null>(null);
   const pasteCount = useRef(0);
 
@@ -466,6 +469,7 @@ export function App({ boot }: { boot: Boot }) {
         name={draft.name} store={store} listUrl={config.listUrl} readOnly={readOnly}
         status={saving.status} statusDetail={saving.error} canUndo={store.canUndo()} canRedo={store.canRedo()}
         latestVersion={latestVersion} busyLayout={busyLayout}
+        countsOn={countsOn} onToggleCounts={() => setCountsOn((on) => !on)}
         onUndo={undo} onRedo={redo} onLayout={() => void arrange(store.get().doc, { record: true, fit: true })}
         onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => setDialog("versions")}
         onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => setDialog("publish")}
@@ -481,6 +485,7 @@ export function App({ boot }: { boot: Boot }) {
               <div>{readOnly ? "This flow has no steps yet." : "Drag it from the left, or click it. Then add what happens next."}</div>
             </div>
           )}
+          <CountsContext.Provider value={countsOn ? stepCounts.counts : null}>
           <Canvas
             doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
             measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
@@ -497,7 +502,11 @@ export function App({ boot }: { boot: Boot }) {
                 <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
               </div>
             )}
+            {countsOn && stepCounts.failed && (
+              <div className="fs-notice alert alert-warning shadow-sm" role="status">The counts could not be loaded.</div>
+            )}
           </Canvas>
+          </CountsContext.Provider>
           <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
           <Simulator apiBase={config.apiBase} flowId={config.flowId} doc={doc} canEdit={!readOnly} />
         </div>

@@ -1,8 +1,9 @@
 // One step on the canvas. Memoised: it re-renders only when its own data changes.
 // Everything shown here is user text rendered by React as text, never as HTML.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { memo, useContext } from "react";
 import { blockFor, summaryOf } from "./blocks";
+import { CountsContext } from "./counts";
 import type { StepNodeType } from "./graph";
 
 function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
@@ -14,6 +15,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
   const codes = [...new Set(problems.map((p) => p.code))].join(" ");
   const state = errors ? "error" : warnings ? "warning" : "ok";
   const firstProblem = problems[0]?.message;
+  const counts = useContext(CountsContext);
+  const reached = counts?.steps[id];
+  const taken = counts?.branches[id];
   return (
     <div
       className={`fs-node fs-node--${block ? step.type : "unknown"} fs-node--${state}${selected ? " is-selected" : ""}`}
@@ -44,6 +48,11 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
           </div>
         ))}
       </div>
+      {counts && (
+        <div className="fs-node-counts" data-testid="step-counts" title="Calls of the published version">
+          <span data-count="reached">{reached?.reached ?? 0}</span> reached · <span data-count="ended">{reached?.ended ?? 0}</span> ended here
+        </div>
+      )}
       {problems.length > 0 && (
         <div
           className={`fs-node-badge fs-node-badge--${state}`}
@@ -58,6 +67,11 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
           <div className="fs-port" key={out.key} title={out.title} data-port={out.key}>
             <span className="fs-port-label">{out.label}</span>
             {out.key === "*" && <span className="fs-port-hint"> other</span>}
+            {counts && (
+              <span className="fs-port-count" data-testid="branch-count" title="Calls that took this branch">
+                {taken?.[out.key] ?? 0}
+              </span>
+            )}
             <Handle
               type="source"
               position={Position.Bottom}

@@ -21,6 +21,8 @@ interface Props {
   canRedo: boolean;
   latestVersion: number | null;
   busyLayout: boolean;
+  countsOn: boolean;
+  onToggleCounts: () => void;
   onUndo: () => void;
   onRedo: () => void;
   onLayout: () => void;
@@ -84,6 +86,14 @@ export function Toolbar(p: Props) {
         <button type="button" className="btn btn-sm btn-light" onClick={p.onVersions}>
           Versions
         </button>
+        {p.latestVersion !== null && (
+          <button
+            type="button" className={`btn btn-sm ${p.countsOn ? "btn-secondary" : "btn-light"}`} aria-pressed={p.countsOn}
+            onClick={p.onToggleCounts} title={`Show how many calls of version ${p.latestVersion} reached each step`}
+          >
+            Counts
+          </button>
+        )}
         <button type="button" className="btn btn-sm btn-light" onClick={p.onShortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>

@@ -65,6 +65,11 @@ export class Api {
     return this.call<Schemas["CallDetail"]>("GET", `calls/${id}/`, undefined, signal);
   }
 
+  /** Calls per step and branch of a published version (from Samespace's call events). */
+  counts(number: number) {
+    return this.call<Schemas["Counts"]>("GET", this.flow(`versions/${number}/counts/`));
+  }
+
   versions() {
     return this.call<Schemas["VersionSummary"][]>("GET", this.flow("versions/"));
   }

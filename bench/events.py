@@ -1,0 +1,185 @@
+"""Call-events benchmark: events posted to the real hook (``POST /hooks/samespace/<token>/``, served
+by gunicorn, processed by a Celery worker) against a plain loop inserting the same rows, in the same run.
+
+    .venv/bin/python bench/events.py [-n 300] [--clients 4] [--database-url ...] [--broker-url ...]
+
+It migrates a database of its own (PostgreSQL ``fs_bench_events`` by default), makes ``2 × n`` calls
+that ask for events, plays each with the sandbox's deterministic caller (``sandbox/events.py``: about
+nine events a call), then in rounds where the two paths take turns:
+
+* the hook path: ``--clients`` threads post one call's events each, in order, one request per event
+  (``--batch``: the call's events as one list in one request), and the clock stops when the worker
+  has derived every call's outcome from all of its events;
+* the plain loop: the same events of the other calls, each parsed and inserted with one
+  ``CallEvent.objects.create`` in this process (nothing derived).
+
+It prints events per second of each path and their ratio (hook / plain; target >= 0.5), and the SQL
+statements per event: of the hook's request (counted in this process over a sample, for the first and
+the last events of a call) and of each ``process_call_events`` task (counted in the worker): both must
+stay the same however many events a call already has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import _harness as h  # first: it puts the repository on sys.path
+
+# --- worker side: count the SQL statements of each process_call_events --------------------------------
+
+if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
+    from celery.signals import worker_process_shutdown
+
+    _counts: Counter[int] = Counter()
+
+    def _record(name, retval, statements: int, total: int) -> None:
+        _counts[statements] += 1
+
+    app = h.counting_worker_app(_record, tasks=["process_call_events"])  # `celery -A events`
+
+    @worker_process_shutdown.connect
+    def _save(**kwargs) -> None:
+        h.queries_path().write_text(json.dumps([[s, n] for s, n in _counts.items()]))
+
+
+# --- the benchmark ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--calls", type=int, default=300, help="calls per path")
+    parser.add_argument("--clients", type=int, default=4, help="threads posting events at the same time")
+    parser.add_argument("--batch", action="store_true",
+                        help="post each call's events as one list (one request per call) instead of one by one")
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
+    parser.add_argument("--rounds", type=int, default=4, help="the two paths take turns this many times")
+    parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 "postgres://postgres@127.0.0.1:5432/fs_bench_events"))
+    parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
+                        help="a Redis URL (a DB of its own: it is purged)")
+    args = parser.parse_args()
+
+    run_dir = h.run_dir("bench-events")
+    h.purge_redis(args.broker_url)
+    h.setup_django(h.production_env("events", run_dir, args.database_url, args.broker_url))
+
+    import requests
+    from _project import SAMESPACE_EXAMPLE, Call, CallStatus, Team, flow_create, flow_publish
+    from django.db import connection
+    from django.utils import timezone
+
+    from editor.calls.samespace import new_events_token
+    from editor.events.models import CallEvent, CallOutcome
+    from editor.events.services import events_receive
+    from editor.events.shape import read_event
+    from sandbox.events import play
+
+    team, _ = Team.objects.get_or_create(slug="bench-events", defaults={"name": "Events benchmark"})
+    Call.objects.filter(team=team).delete()
+    document = json.loads(SAMESPACE_EXAMPLE.read_text())
+    flow = flow_create(team=team, user=None, name=f"Events {time.time_ns()}", document=document)
+    version = flow_publish(flow=flow, user=None)
+    now = timezone.now()
+
+    def make_calls(count: int, first: int) -> list:
+        rows = []
+        for i in range(count):
+            key, secret = new_events_token()
+            rows.append(Call(team=team, flow_version=version, number=f"+1555{first + i:06d}4",
+                             status=CallStatus.ACCEPTED, not_before=now, events_key=key, events_secret=secret))
+        return Call.objects.bulk_create(rows)
+
+    hook_calls, plain_calls = make_calls(args.calls, 0), make_calls(args.calls, args.calls)
+    scripts = {c.pk: [json.dumps(e) for e in play(document, number=c.number, call_id=str(c.pk))]
+               for c in hook_calls + plain_calls}
+    per_call = len(scripts[hook_calls[0].pk])
+
+    # SQL statements of the hook's work, in this process: the first and the last event of sample calls.
+    sample = make_calls(20, 2 * args.calls)
+    first_counts, last_counts = [], []
+    for call in sample:
+        events = [json.dumps(e) for e in play(document, number=call.number, call_id=f"s{call.pk}")]
+        for index, body in enumerate(events):
+            with h.counting_statements() as counted:
+                events_receive(token=call.events_key + call.events_secret, body=body.encode())
+            if index == 0:
+                first_counts.append(counted["n"])
+            elif index == len(events) - 1:
+                last_counts.append(counted["n"])
+
+    with h.Servers(run_dir) as servers:
+        servers.sandbox(args.server_workers, args.server_threads)
+        servers.worker("events", args.concurrency, "WARNING")
+        session = requests.Session()
+        servers.wait_until_ready(session)
+        hook_base = f"http://127.0.0.1:{servers.port}/hooks/samespace/"
+
+        def post_call_events(call) -> None:
+            with requests.Session() as own:
+                url = f"{hook_base}{call.events_key}{call.events_secret}/"
+                bodies = ["[" + ",".join(scripts[call.pk]) + "]"] if args.batch else scripts[call.pk]
+                for body in bodies:
+                    response = own.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+                    if response.status_code != 202:
+                        raise SystemExit(f"The hook answered {response.status_code}: {response.text[:200]}")
+
+        plain_seconds = hook_seconds = 0.0
+        round_ratios = []
+        hook_shares, plain_shares = h.shares(hook_calls, args.rounds), h.shares(plain_calls, args.rounds)
+        for hook_part, plain_part in zip(hook_shares, plain_shares, strict=True):
+            started = time.perf_counter()
+            for call in plain_part:  # the plain loop: parse, one INSERT per event
+                for body in scripts[call.pk]:
+                    read = read_event(json.loads(body))
+                    CallEvent.objects.create(
+                        call_id=call.pk, dedupe_key=read.dedupe_key, raw=body, kind=read.kind, step_id=read.step_id,
+                        digits=read.digits, variable=read.variable, status=read.status,
+                        occurred_at=read.occurred_at, sequence=read.sequence)
+            plain_round = time.perf_counter() - started
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.clients) as pool:
+                list(pool.map(post_call_events, hook_part))
+            ids = [c.pk for c in hook_part]
+            h.wait(lambda ids=ids: CallOutcome.objects.filter(call_id__in=ids, event_count=per_call).count()
+                   == len(ids), 600, "the worker to process every event", interval=0.05)
+            hook_round = time.perf_counter() - started
+            plain_seconds += plain_round
+            hook_seconds += hook_round
+            round_ratios.append(plain_round / hook_round)
+
+    task_counts: Counter[int] = Counter()
+    for items in h.read_queries(run_dir):
+        task_counts.update({s: n for s, n in items})
+    n = args.calls * per_call
+    print(f"events: {n} per path ({args.calls} calls x {per_call})   clients: {args.clients}   "
+          f"{'one request per call (--batch)' if args.batch else 'one request per event'}   "
+          f"worker concurrency: {args.concurrency}   gunicorn x{args.server_workers}   db: {connection.vendor}   "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    plain_rate, hook_rate = n / plain_seconds, n / hook_seconds
+    print(f"{'plain loop (parse + INSERT)':<32}: {plain_seconds:7.2f} s  {plain_rate:7.1f} events/s")
+    print(f"{'hook + worker (processed)':<32}: {hook_seconds:7.2f} s  {hook_rate:7.1f} events/s")
+    print(f"throughput ratio (hook / plain): {hook_rate / plain_rate:.2f}   (target >= 0.5; rounds: "
+          + ", ".join(f"{r:.2f}" for r in round_ratios) + ")")
+    print(f"SQL statements per event in the hook: first event of a call {statistics.mean(first_counts):.2f}, "
+          f"last {statistics.mean(last_counts):.2f} (target: the same)")
+    if task_counts:
+        spread = sorted(task_counts)
+        total = sum(task_counts.values())
+        print(f"SQL statements per process_call_events task: {sum(s * c for s, c in task_counts.items()) / total:.2f}"
+              f" (min {spread[0]}, max {spread[-1]}, over {total} tasks for {n} events posted)")
+    ok = statistics.mean(first_counts) == statistics.mean(last_counts)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
