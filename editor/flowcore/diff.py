@@ -259,7 +259,8 @@ def summary_line(diff: dict[str, Any]) -> str:
         words.append(f"{summary['changed']} changed")
     if summary["renamed"]:
         words.append(f"{summary['renamed']} renamed")
-    if diff["start"] is not None:
+    start = diff["start"]
+    if start is not None and start["old"] is not None and start["new"] is not None:
         words.append("new first step")
     if diff["settings"]:
         words.append("settings changed")

@@ -207,6 +207,16 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VersionListItemSerializer(VersionSummarySerializer):
+    change_summary = serializers.CharField(
+        read_only=True, help_text='What it changed against the version before, e.g. "+2 steps, 1 changed".'
+    )
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "change_summary"]
+        read_only_fields = fields
+
+
 class VersionSerializer(VersionSummarySerializer):
     document = DocumentField(read_only=True)
 

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Api } from "./api";
 import { ApiError } from "./http";
 import { normalise, parseJson, type Normalised } from "./normalise";
-import type { Diagnostic, VersionSummary } from "./types";
+import type { Diagnostic, VersionListItem, VersionSummary } from "./types";
 
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; size?: "lg"; testid?: string }) {
   const root = useRef<HTMLDivElement>(null);
@@ -187,7 +187,7 @@ function who(v: VersionSummary): string {
 }
 
 export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (n: number) => Promise<void>; onClose: () => void }) {
-  const [versions, setVersions] = useState<VersionSummary[] | null>(null);
+  const [versions, setVersions] = useState<VersionListItem[] | null>(null);
   const [error, setError] = useState("");
   const [confirm, setConfirm] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -225,6 +225,7 @@ export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (
                 <div className="small text-muted">
                   {who(v)} · {new Date(v.created_at).toLocaleString()}
                 </div>
+                <div className="small fs-version-changes" data-testid="version-changes">{v.change_summary}</div>
               </div>
               {props.canEdit &&
                 (confirm === v.number ? (

@@ -66,7 +66,7 @@ export class Api {
   }
 
   versions() {
-    return this.call<Schemas["VersionSummary"][]>("GET", this.flow("versions/"));
+    return this.call<Schemas["VersionListItem"][]>("GET", this.flow("versions/"));
   }
 
   restore(number: number, revision: number) {

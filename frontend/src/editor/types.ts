@@ -53,7 +53,8 @@ export type FlowData = Pick<
   "id" | "team" | "name" | "description" | "revision" | "document" | "diagnostics" | "latest_version"
 >;
 
-export type VersionSummary = Schemas["VersionSummary"];
+export type VersionListItem = Schemas["VersionListItem"];
+export type VersionSummary = Omit<VersionListItem, "change_summary">;
 
 /** The draft being edited: everything a save writes. */
 export interface Draft {
