@@ -54,8 +54,10 @@ class VersionNotFound(ServiceError):
     status_code = 404
     code = "not_found"
 
-    def __init__(self, *, number: int | None) -> None:
-        if number is None:
+    def __init__(self, *, number: int | None, message: str = "") -> None:
+        if message:
+            pass
+        elif number is None:
             message = "This flow has no published version yet, so there is nothing to compare the draft with."
         else:
             message = f"This flow has no version {number}."

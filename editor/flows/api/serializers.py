@@ -111,6 +111,7 @@ class FlowSummarySerializer(serializers.ModelSerializer):
             "warning_count",
             "step_count",
             "latest_version",
+            "unpublished_steps",
             "is_archived",
             "created_at",
             "updated_at",

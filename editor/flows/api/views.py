@@ -31,6 +31,7 @@ from editor.flows.selectors import flow_compare, flows_for_api, versions_for_flo
 from editor.flows.services.flows import (
     flow_create,
     flow_delete,
+    flow_discard_changes,
     flow_duplicate,
     flow_export,
     flow_import,
@@ -304,6 +305,20 @@ class FlowViewSet(TeamScopedApiMixin, ApiViewSet):
         version = self._version(flow, number)
         data = self.validated(s.RevisionSerializer)
         flow = flow_restore_version(flow=flow, version=version, user=request.user, base_revision=data["revision"])
+        return Response(s.FlowSerializer(flow).data)
+
+    @extend_schema(
+        summary="Discard the draft's changes",
+        description="Puts the latest version back into the draft: a normal revision-checked save (the editor can "
+        "undo it). 404 when nothing is published.",
+        request=s.RevisionSerializer,
+        responses={200: s.FlowSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        flow = self._writable()
+        data = self.validated(s.RevisionSerializer)
+        flow = flow_discard_changes(flow=flow, user=request.user, base_revision=data["revision"])
         return Response(s.FlowSerializer(flow).data)
 
     @extend_schema(
