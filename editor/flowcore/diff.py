@@ -18,7 +18,7 @@ still diff exactly. A step entry is ``{"change": "added" | "removed", "id", "nth
 missing ``old`` or ``new`` means the field was absent on that side; ``branch`` names one way out of a
 branching ``next_step`` ("success", "1", "*"); ``field`` None replaces a whole step (or layout entry)
 that is not an object. Renamed steps are found by editor/flowcore/renames.py and carry ``new_id`` and
-a change of their ``id`` field.
+a change of their ``id`` field; a reference that only followed a rename is not a change (``RefRule``).
 
 The order of the steps counts only through the start (the first step) for a call, but the diff keeps
 it exactly: ``order`` lists the steps present on both sides when their relative order differs, so
@@ -107,8 +107,45 @@ def _change(field: str | None, old: Any, new: Any, branch: str | None = None) ->
     return change
 
 
-def field_changes(old: Any, new: Any, *, ignore: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-    """Field changes from one object to another; a whole-value change when either is not an object."""
+class RefRule:
+    """When a step reference is unchanged: the same value, or the old id of a renamed step become its new id.
+
+    Both sides must be text for a rename to be followed (an id written ``3`` that became ``"thanks"`` is a
+    change), and a reference to a new id that was not renamed from the old one is a change. The rule is
+    the same read from either side, so a diff and the diff back mirror each other.
+    """
+
+    def __init__(self, renames: dict[str, str]) -> None:
+        self.renames = renames
+        self.back = {new: old for old, new in renames.items()}
+
+    def same(self, old: Any, new: Any) -> bool:
+        if isinstance(old, str) and old in self.renames:
+            return isinstance(new, str) and new == self.renames[old]
+        if isinstance(new, str) and new in self.back:
+            return False
+        return same_value(old, new)
+
+    def touches(self, step: Any) -> bool:
+        """Whether a step names an id the renames involve (its references then need the rule)."""
+        if not self.renames or not isinstance(step, dict):
+            return False
+        target = step.get("next_step")
+        refs = target.values() if isinstance(target, dict) else (target,)
+        return any(isinstance(ref, str) and (ref in self.renames or ref in self.back) for ref in refs)
+
+
+_PLAIN = RefRule({})
+
+
+def field_changes(
+    old: Any, new: Any, *, ignore: frozenset[str] = frozenset(), refs: RefRule = _PLAIN
+) -> list[dict[str, Any]]:
+    """Field changes from one object to another; a whole-value change when either is not an object.
+
+    ``next_step`` (its branches one by one) is compared with ``refs``, so references that only followed
+    a rename are not changes.
+    """
     if not isinstance(old, dict) or not isinstance(new, dict):
         return [] if same_value(old, new) else [_change(None, old, new)]
     changes: list[dict[str, Any]] = []
@@ -118,13 +155,13 @@ def field_changes(old: Any, new: Any, *, ignore: frozenset[str] = frozenset()) -
         other = new.get(key, _MISSING)
         if other is _MISSING:
             changes.append(_change(key, value, _MISSING))
-        elif same_value(value, other):
-            continue
         elif key == "next_step" and isinstance(value, dict) and isinstance(other, dict):
             for branch in {**value, **other}:
                 was, now = value.get(branch, _MISSING), other.get(branch, _MISSING)
-                if was is _MISSING or now is _MISSING or not same_value(was, now):
+                if was is _MISSING or now is _MISSING or not refs.same(was, now):
                     changes.append(_change(key, was, now, branch=branch))
+        elif refs.same(value, other) if key == "next_step" else same_value(value, other):
+            continue
         else:
             changes.append(_change(key, value, other))
     changes.extend(_change(key, _MISSING, value) for key, value in new.items() if key not in old and key not in ignore)
@@ -141,6 +178,7 @@ def diff_documents(before: Any, after: Any) -> dict[str, Any]:
     old_keys, new_keys = step_keys(old.steps), step_keys(new.steps)
     new_index = {key: index for index, key in enumerate(new_keys)}
     renames = detect_renames(before, after)
+    refs = RefRule(renames)
 
     matched: dict[StepKey, tuple[StepKey, int]] = {}  # new key -> (old key, old index)
     removed: list[dict[str, Any]] = []
@@ -161,9 +199,9 @@ def diff_documents(before: Any, after: Any) -> dict[str, Any]:
             continue
         kept_new.append(key)
         old_key, old_index = matched[key]
-        if _quick_same(old.steps[old_index], step):
+        if _quick_same(old.steps[old_index], step) and not refs.touches(step):
             continue
-        fields = field_changes(old.steps[old_index], step)
+        fields = field_changes(old.steps[old_index], step, refs=refs)
         if fields:
             entry: dict[str, Any] = {"change": "changed", "id": old_key[0], "nth": old_key[1]}
             if old_key != key:

@@ -66,9 +66,14 @@ def test_a_renamed_step_is_one_rename_not_a_removal_and_an_addition() -> None:
     diff = diff_documents(before, after)
     assert {"change": "changed", "id": "10", "nth": 0, "new_id": "thanks",
             "fields": [{"field": "id", "old": "10", "new": "thanks"}]} in diff["steps"]  # fmt: skip
-    assert [e["change"] for e in diff["steps"]] == ["changed", "changed"]
+    assert len(diff["steps"]) == 1  # step 5 going to "thanks" only followed the rename: not a change
     assert diff["layout"] == [{"change": "changed", "id": "10", "new_id": "thanks", "fields": []}]
-    assert summary_line(diff) == "1 changed, 1 renamed"  # step 5 now goes to "thanks"
+    assert summary_line(diff) == "1 renamed"
+    after["steps"][1]["next_step"]["fail"] = "thanks"  # a connection to the renamed step that is new
+    diff = diff_documents(before, after)
+    fail = {"field": "next_step", "branch": "fail", "old": "11", "new": "thanks"}
+    assert {"change": "changed", "id": "5", "nth": 0, "fields": [fail]} in diff["steps"]
+    assert summary_line(diff) == "1 changed, 1 renamed"
 
 
 def test_it_tells_a_count_of_1_from_true_and_reports_a_new_start() -> None:

@@ -84,6 +84,8 @@ def edited(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
             for other in step_list:
                 if isinstance(other, dict) and other.get("next_step") == old_id:
                     other["next_step"] = new_id
+                elif isinstance(other, dict) and isinstance(other.get("next_step"), dict):
+                    other["next_step"] = {k: new_id if v == old_id else v for k, v in other["next_step"].items()}
             if old_id in layout and new_id not in layout:
                 layout[new_id] = layout.pop(old_id)
         elif action == "edit" and isinstance(step, dict):
