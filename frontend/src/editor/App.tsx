@@ -20,7 +20,8 @@ import { useDraft, type DraftStore } from "./store";
 import { publishTestsNote, Simulator } from "./Simulator";
 import { TestCallDialog, type Prepared } from "./TestCall";
 import { Toolbar } from "./Toolbar";
-import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument, VersionSummary } from "./types";
+import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument, Schemas, VersionSummary } from "./types";
+import { Compare, type Side } from "./Compare";
 import { useKeyboard } from "./useKeyboard";
 import { useSaving } from "./useSaving";
 import { useValidation } from "./useValidation";
@@ -95,7 +96,15 @@ export function App({ boot }: { boot: Boot }) {
   const previousProblems = useRef(new Map<string, Diagnostic[]>());
   const problems = useMemo(() => (previousProblems.current = groupProblems(diagnostics, previousProblems.current)), [diagnostics]);
 
+  // Steps changed since the latest version, as of the last save (null: none, or nothing published).
+  const [unpublished, setUnpublished] = useState(initialFlow.unpublished_steps ?? null);
+  const [compare, setCompare] = useState<{ from: Side; to: Side } | null>(() =>
+    new URLSearchParams(window.location.search).has("compare") && initialFlow.latest_version
+      ? { from: initialFlow.latest_version, to: "draft" }
+      : null,
+  );
   const onSaved = useCallback((f: FlowData, sent: Draft) => {
+    setUnpublished(f.unpublished_steps ?? null);
     if (store.get() === sent && Array.isArray(f.diagnostics)) setDiagnostics(f.diagnostics);
   }, [store, setDiagnostics]);
   const saving = useSaving({
@@ -345,6 +354,7 @@ export function App({ boot }: { boot: Boot }) {
     try {
       const version = await api.publish(note, revision);
       setLatestVersion(version.number);
+      setUnpublished(null);
       return version;
     } catch (err) {
       const diagnostics = isApiError(err, "flow_has_errors") ? (err.extra.diagnostics as Diagnostic[] | undefined) : undefined;
@@ -393,6 +403,7 @@ export function App({ boot }: { boot: Boot }) {
     saving.adopt(f, { name: f.name, doc: result.doc }, keepHistory);
     setDiagnostics(f.diagnostics ?? []);
     setLatestVersion(f.latest_version ?? null);
+    setUnpublished(f.unpublished_steps ?? null);
   }, [saving, setDiagnostics]);
 
   const restore = useCallback(async (n: number) => {
@@ -402,6 +413,35 @@ export function App({ boot }: { boot: Boot }) {
     setSelection(EMPTY_SELECTION);
     setNotice({ kind: "success", text: `Version ${n} is now the draft. Undo (Ctrl/⌘+Z) brings your previous draft back.` });
   }, [api, saving, adoptFlow]);
+
+  // Opening the publish dialog saves first, so that what it lists is what will be published.
+  const [publishChanges, setPublishChanges] = useState<Promise<Schemas["FlowDiff"]> | null>(null);
+  const openPublish = useCallback(async () => {
+    if (saving.dirty) await saving.save();
+    setPublishChanges(latestVersion ? api.diff(latestVersion, "draft") : null);
+    setDialog("publish");
+  }, [api, saving, latestVersion]);
+
+  const discard = useCallback(async () => {
+    try {
+      if (saving.dirty && !(await saving.save())) throw new Error("Your latest changes couldn't be saved, so nothing was discarded.");
+      adoptFlow(await api.discard(saving.revision.current), true);
+      setSelection(EMPTY_SELECTION);
+      setCompare(null);
+      setNotice({ kind: "success", text: `The draft is version ${latestVersion} again. Undo (Ctrl/⌘+Z) brings your changes back.` });
+    } catch (err) {
+      setNotice({ kind: "danger", text: err instanceof Error ? err.message : String(err) });
+    }
+  }, [api, saving, adoptFlow, latestVersion]);
+
+  const openCompare = useCallback(async (from: Side, to: Side = "draft") => {
+    if (saving.dirty && !(await saving.save())) {
+      setNotice({ kind: "danger", text: "Your latest changes couldn't be saved yet, so they can't be compared. Try again in a moment." });
+      return;
+    }
+    setDialog(null);
+    setCompare({ from, to });
+  }, [saving]);
 
   const reloadTheirs = useCallback(async () => {
     try {
@@ -465,14 +505,16 @@ export function App({ boot }: { boot: Boot }) {
       <Toolbar
         name={draft.name} store={store} listUrl={config.listUrl} readOnly={readOnly}
         status={saving.status} statusDetail={saving.error} canUndo={store.canUndo()} canRedo={store.canRedo()}
-        latestVersion={latestVersion} busyLayout={busyLayout}
+        latestVersion={latestVersion} busyLayout={busyLayout} unpublished={unpublished}
+        onCompare={() => latestVersion && void openCompare(latestVersion)} onDiscard={() => void discard()}
         onUndo={undo} onRedo={redo} onLayout={() => void arrange(store.get().doc, { record: true, fit: true })}
         onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => setDialog("versions")}
-        onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => setDialog("publish")}
+        onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => void openPublish()}
         onTestCall={() => setDialog("test-call")}
       />
       {readOnly && <div className="fs-readonly-bar">You can look at this flow but not change it. Ask a team owner for editor access.</div>}
-      <div className="fs-workspace">
+      {compare && <Compare api={api} from={compare.from} to={compare.to} onClose={() => setCompare(null)} />}
+      <div className="fs-workspace" hidden={compare !== null}>
         {!readOnly && <Palette onAdd={(type) => addBlock(type)} />}
         <div className="fs-center">
           {doc.steps.length === 0 && (
@@ -519,8 +561,12 @@ export function App({ boot }: { boot: Boot }) {
           )}
         </aside>
       </div>
-      {dialog === "publish" && <PublishDialog errors={errors} describe={describe} onPick={pickProblem} onPublish={publish} onClose={() => setDialog(null)} />}
-      {dialog === "versions" && <VersionsDialog api={api} canEdit={!readOnly} onRestore={restore} onClose={() => setDialog(null)} />}
+      {dialog === "publish" && (
+        <PublishDialog errors={errors} describe={describe} onPick={pickProblem} onPublish={publish} onClose={() => setDialog(null)} changes={publishChanges} />
+      )}
+      {dialog === "versions" && (
+        <VersionsDialog api={api} canEdit={!readOnly} onRestore={restore} onCompare={(n) => void openCompare(n)} onClose={() => setDialog(null)} />
+      )}
       {dialog === "import" && <ImportDialog onImport={(r) => void importFlow(r)} onClose={() => setDialog(null)} />}
       {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog === "test-call" && (

@@ -50,7 +50,7 @@ export interface EditorConfig {
  * json_script("editor-flow") also gives. */
 export type FlowData = Pick<
   Schemas["Flow"],
-  "id" | "team" | "name" | "description" | "revision" | "document" | "diagnostics" | "latest_version"
+  "id" | "team" | "name" | "description" | "revision" | "document" | "diagnostics" | "latest_version" | "unpublished_steps"
 >;
 
 export type VersionListItem = Schemas["VersionListItem"];
