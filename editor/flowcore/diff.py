@@ -82,7 +82,9 @@ def step_keys(steps: list[Any]) -> list[StepKey]:
     seen: dict[str | None, int] = {}
     keys: list[StepKey] = []
     for step in steps:
-        sid = id_text(step.get("id")) if isinstance(step, dict) else None
+        sid = step.get("id") if isinstance(step, dict) else None
+        if type(sid) is not str:
+            sid = id_text(sid)
         nth = seen.get(sid, 0)
         seen[sid] = nth + 1
         keys.append((sid, nth))
@@ -118,6 +120,7 @@ class RefRule:
     def __init__(self, renames: dict[str, str]) -> None:
         self.renames = renames
         self.back = {new: old for old, new in renames.items()}
+        self.names = renames.keys() | self.back.keys()
 
     def same(self, old: Any, new: Any) -> bool:
         if isinstance(old, str) and old in self.renames:
@@ -126,13 +129,36 @@ class RefRule:
             return False
         return same_value(old, new)
 
+    def follow(self, step: Any) -> Any:
+        """The step with its text references to renamed steps following them (as ``same`` allows)."""
+        if not self.renames or not isinstance(step, dict) or "next_step" not in step:
+            return step
+        target, renames = step["next_step"], self.renames
+        if isinstance(target, dict):
+            moved: Any = {key: renames.get(ref, ref) if isinstance(ref, str) else ref for key, ref in target.items()}
+        else:
+            moved = renames.get(target, target) if isinstance(target, str) else target
+        return {**step, "next_step": moved}
+
+    def names_new(self, step: Any) -> bool:
+        """Whether a step (of the old side) refers to an id that only a rename brought."""
+        target = step.get("next_step") if isinstance(step, dict) else None
+        refs = target.values() if isinstance(target, dict) else (target,)
+        return any(isinstance(ref, str) and ref in self.back for ref in refs)
+
     def touches(self, step: Any) -> bool:
         """Whether a step names an id the renames involve (its references then need the rule)."""
         if not self.renames or not isinstance(step, dict):
             return False
         target = step.get("next_step")
-        refs = target.values() if isinstance(target, dict) else (target,)
-        return any(isinstance(ref, str) and (ref in self.renames or ref in self.back) for ref in refs)
+        if isinstance(target, str):
+            return target in self.names
+        if not isinstance(target, dict):
+            return False
+        try:
+            return not self.names.isdisjoint(target.values())
+        except TypeError:  # a branch that is not a plain value: look at each one
+            return any(isinstance(ref, str) and ref in self.names for ref in target.values())
 
 
 _PLAIN = RefRule({})
@@ -199,9 +225,13 @@ def diff_documents(before: Any, after: Any) -> dict[str, Any]:
             continue
         kept_new.append(key)
         old_key, old_index = matched[key]
-        if _quick_same(old.steps[old_index], step) and not refs.touches(step):
+        before_step = old.steps[old_index]
+        touched = refs.touches(step)
+        if not touched and _quick_same(before_step, step):
             continue
-        fields = field_changes(old.steps[old_index], step, refs=refs)
+        if touched and _quick_same(refs.follow(before_step), step) and not refs.names_new(before_step):
+            continue  # its references only followed renames
+        fields = field_changes(before_step, step, refs=refs)
         if fields:
             entry: dict[str, Any] = {"change": "changed", "id": old_key[0], "nth": old_key[1]}
             if old_key != key:

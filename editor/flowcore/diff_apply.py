@@ -9,19 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diff import StepKey, parts, step_keys
-
-
-def _follow_renames(step: Any, renames: dict[str, str]) -> Any:
-    """The step with its references to renamed steps following them (editor/flowcore/diff.py RefRule)."""
-    if not renames or not isinstance(step, dict) or "next_step" not in step:
-        return step
-    target = step["next_step"]
-    if isinstance(target, dict):
-        moved = {key: renames.get(ref, ref) if isinstance(ref, str) else ref for key, ref in target.items()}
-    else:
-        moved = renames.get(target, target) if isinstance(target, str) else target
-    return {**step, "next_step": moved}
+from .diff import RefRule, StepKey, parts, step_keys
 
 
 def apply_fields(value: Any, changes: list[dict[str, Any]]) -> Any:
@@ -58,14 +46,14 @@ def apply_diff(before: Any, diff: dict[str, Any]) -> dict[str, Any]:
     removed = {_key(e) for e in diff["steps"] if e["change"] == "removed"}
     changed = {_key(e): e for e in diff["steps"] if e["change"] == "changed"}
     added = sorted((e for e in diff["steps"] if e["change"] == "added"), key=lambda e: e["position"])
-    renames = {e["id"]: e["new_id"] for e in changed.values() if "new_id" in e}
+    refs = RefRule({e["id"]: e["new_id"] for e in changed.values() if "new_id" in e})
 
     kept: list[tuple[StepKey, Any]] = []
     for key, step in zip(step_keys(old.steps), old.steps, strict=True):
         if key in removed:
             continue
         entry = changed.get(key)
-        step = _follow_renames(step, renames)
+        step = refs.follow(step)
         if entry is not None:
             step = apply_fields(step, entry["fields"])
             key = (entry.get("new_id", key[0]), key[1])

@@ -54,7 +54,10 @@ def _body(step: dict[str, Any]) -> dict[str, Any]:
 def _frozen(value: Any) -> Any:
     """A hashable stand-in for a JSON value: equal values (by ``==``) give equal stand-ins."""
     if isinstance(value, dict):
-        return frozenset((key, _frozen(item)) for key, item in value.items())
+        try:  # flat objects, the usual step body or layout entry: no need to look inside the values
+            return frozenset(value.items())
+        except TypeError:
+            return frozenset((key, _frozen(item)) for key, item in value.items())
     if isinstance(value, list):
         return tuple(_frozen(item) for item in value)
     return value
@@ -77,6 +80,8 @@ def detect_renames(before: Any, after: Any) -> dict[str, str]:
     gone_set, added_set = set(gone), set(added)
     voted: set[tuple[str, str]] = set()
     for sid in old.keys() & new.keys():  # references from steps that kept their id
+        if old[sid][1].get("next_step") == new[sid][1].get("next_step"):
+            continue  # no reference moved: no vote
         was, now = _targets(old[sid][1]), _targets(new[sid][1])
         for key, target in was.items():
             moved = now.get(key)

@@ -98,11 +98,16 @@ export function App({ boot }: { boot: Boot }) {
 
   // Steps changed since the latest version, as of the last save (null: none, or nothing published).
   const [unpublished, setUnpublished] = useState(initialFlow.unpublished_steps ?? null);
-  const [compare, setCompare] = useState<{ from: Side; to: Side } | null>(() =>
-    new URLSearchParams(window.location.search).has("compare") && initialFlow.latest_version
-      ? { from: initialFlow.latest_version, to: "draft" }
-      : null,
-  );
+  // ?compare=1 opens the comparison of the latest version with the draft (the flows list links
+  // there); &from= and &to= (a version number or "draft") choose other sides.
+  const [compare, setCompare] = useState<{ from: Side; to: Side } | null>(() => {
+    const query = new URLSearchParams(window.location.search);
+    const side = (value: string | null, fallback: Side | null): Side | null =>
+      value === "draft" ? "draft" : value && /^[1-9][0-9]*$/.test(value) ? Number(value) : fallback;
+    const from = side(query.get("from"), initialFlow.latest_version ?? null);
+    const to = side(query.get("to"), "draft");
+    return query.has("compare") && from !== null && to !== null ? { from, to } : null;
+  });
   const onSaved = useCallback((f: FlowData, sent: Draft) => {
     setUnpublished(f.unpublished_steps ?? null);
     if (store.get() === sent && Array.isArray(f.diagnostics)) setDiagnostics(f.diagnostics);
@@ -513,7 +518,9 @@ export function App({ boot }: { boot: Boot }) {
         onTestCall={() => setDialog("test-call")}
       />
       {readOnly && <div className="fs-readonly-bar">You can look at this flow but not change it. Ask a team owner for editor access.</div>}
-      {compare && <Compare api={api} from={compare.from} to={compare.to} onClose={() => setCompare(null)} />}
+      {compare && (
+        <Compare api={api} from={compare.from} to={compare.to} draft={saving.dirty ? null : doc} onClose={() => setCompare(null)} />
+      )}
       <div className="fs-workspace" hidden={compare !== null}>
         {!readOnly && <Palette onAdd={(type) => addBlock(type)} />}
         <div className="fs-center">
@@ -523,23 +530,26 @@ export function App({ boot }: { boot: Boot }) {
               <div>{readOnly ? "This flow has no steps yet." : "Drag it from the left, or click it. Then add what happens next."}</div>
             </div>
           )}
-          <Canvas
-            doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
-            measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
-            onAddBlock={addBlock} onInit={onInit} only={only} onMove={onMove} onFit={() => fitAll(200)}
-          >
-            {notice && (
-              <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
-                <span>{notice.text}</span>
-                {notice.action && (
-                  <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
-                    {notice.action.label}
-                  </button>
-                )}
-                <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
-              </div>
-            )}
-          </Canvas>
+          {/* Not drawn while Compare is open: a big flow would be drawn twice. */}
+          {!compare && (
+            <Canvas
+              doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
+              measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
+              onAddBlock={addBlock} onInit={onInit} only={only} onMove={onMove} onFit={() => fitAll(200)}
+            >
+              {notice && (
+                <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
+                  <span>{notice.text}</span>
+                  {notice.action && (
+                    <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
+                      {notice.action.label}
+                    </button>
+                  )}
+                  <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
+                </div>
+              )}
+            </Canvas>
+          )}
           <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
           <Simulator apiBase={config.apiBase} flowId={config.flowId} doc={doc} canEdit={!readOnly} />
         </div>
