@@ -3,17 +3,24 @@
 // "− Removed", changed ones amber with "✎ Changed" (words and icons, not colour alone). Beside the
 // canvas: the list of changes (each zooms to its step) and the chosen step's fields side by side.
 import { Background, BackgroundVariant, Controls, Handle, Position, ReactFlow, ReactFlowProvider, useReactFlow, type NodeProps } from "@xyflow/react";
-import { memo, useCallback, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "./api";
 import { blockFor, outputsOf, summaryOf } from "./blocks";
 import { buildCompareGraph, fieldName, valueText, type ChangeItem, type CompareNodeType, type FlowDiff } from "./compareGraph";
 import { normalise } from "./normalise";
 import type { FlowDocument } from "./types";
-import { BIG_FLOW } from "./viewport";
+import { BIG_FLOW, contains, grow, viewRect, type Rect } from "./viewport";
 
 export type Side = number | "draft";
 
-const BIG_COMPARE = BIG_FLOW; // steps; above this only the steps in view are drawn (as in the editor)
+// Above this many steps, React Flow gets only the steps in and around the view, as in the editor
+// (viewport.ts), and the view opens at a working zoom on the first change.
+const BIG_COMPARE = BIG_FLOW;
+const WORKING_ZOOM = 0.9;
+
+function overlaps(a: Rect, x: number, y: number): boolean {
+  return x + 250 > a.x && x < a.x + a.width && y + 160 > a.y && y < a.y + a.height;
+}
 
 const BADGES = {
   added: { icon: "+", word: "Added" },
@@ -137,7 +144,25 @@ function CompareView({ api, from, to, draft, onClose }: Props) {
       .catch((err: Error) => setError(err.message));
   }, [api, from, to]);
   const graph = useMemo(() => (state ? buildCompareGraph(state.before, state.after, state.diff) : null), [state]);
-  const nodes = useMemo(() => graph?.nodes.map((n) => (n.id === chosen ? { ...n, selected: true } : n)) ?? [], [graph, chosen]);
+  const big = (graph?.nodes.length ?? 0) > BIG_COMPARE;
+  const box = useRef<HTMLDivElement>(null);
+  const [win, setWin] = useState<Rect | null>(null);
+  const onMove = useCallback((_: unknown, vp: { x: number; y: number; zoom: number }) => {
+    const size = box.current?.getBoundingClientRect();
+    if (!size) return;
+    const view = viewRect(vp, size.width, size.height);
+    setWin((w) => (w && contains(w, grow(view, 0.25)) ? w : grow(view, 1)));
+  }, []);
+  const nodes = useMemo(() => {
+    if (!graph || (big && !win)) return [];
+    const shown = big && win ? graph.nodes.filter((n) => n.id === chosen || overlaps(win, n.position.x, n.position.y)) : graph.nodes;
+    return shown.map((n) => (n.id === chosen ? { ...n, selected: true } : n));
+  }, [graph, chosen, big, win]);
+  const edges = useMemo(() => {
+    if (!graph || !big) return graph?.edges ?? [];
+    const ids = new Set(nodes.map((n) => n.id));
+    return graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+  }, [graph, big, nodes]);
   const zoomTo = useCallback((id: string) => {
     setChosen(id);
     const node = graph?.nodes.find((n) => n.id === id);
@@ -147,17 +172,23 @@ function CompareView({ api, from, to, draft, onClose }: Props) {
   const ready = graph !== null;
   const first = graph?.items[0]?.nodeId ?? graph?.nodes[0]?.id ?? null;
   useEffect(() => {
-    if (!ready) return;
-    requestAnimationFrame(() => {
-      // Small flows are fitted; big ones open at a working zoom on the first change, so that only the
-      // steps in view are drawn (onlyRenderVisibleElements).
-      const node = graph && graph.nodes.length > BIG_COMPARE ? graph.nodes.find((n) => n.id === first) : undefined;
-      if (node) void flow.setCenter(node.position.x + 125, node.position.y + 60, { zoom: 0.9 });
-      else void flow.fitView({ padding: 0.15 });
-      // bench/diff.py reads when the comparison was first painted.
-      requestAnimationFrame(() => ((window as unknown as { __flowCompare?: object }).__flowCompare = { readyAt: performance.now() }));
-    });
-  }, [ready, flow, graph, first]);
+    if (!graph) return;
+    const size = box.current?.getBoundingClientRect();
+    const node = big ? graph.nodes.find((n) => n.id === first) : undefined;
+    if (node && size) {
+      const vp = {
+        x: size.width / 2 - (node.position.x + 125) * WORKING_ZOOM,
+        y: size.height / 2 - (node.position.y + 60) * WORKING_ZOOM,
+        zoom: WORKING_ZOOM,
+      };
+      void flow.setViewport(vp);
+      setWin(grow(viewRect(vp, size.width, size.height), 1));
+    } else {
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.15 }));
+    }
+    // bench/diff.py reads when the comparison was first painted.
+    requestAnimationFrame(() => requestAnimationFrame(() => ((window as unknown as { __flowCompare?: object }).__flowCompare = { readyAt: performance.now() })));
+  }, [graph, big, first, flow]);
 
   return (
     <div className="fs-compare" data-testid="compare" data-ready={ready ? "true" : "false"}>
@@ -192,12 +223,12 @@ function CompareView({ api, from, to, draft, onClose }: Props) {
             <p className="small mt-2">The call now starts at step {state.diff.start.new} (was step {state.diff.start.old}).</p>
           )}
         </nav>
-        <div className="fs-compare-canvas">
+        <div className="fs-compare-canvas" ref={box}>
           <ReactFlow
-            nodes={nodes} edges={graph?.edges ?? []} nodeTypes={compareNodeTypes}
+            nodes={nodes} edges={edges} nodeTypes={compareNodeTypes} onMove={onMove}
             nodesDraggable={false} nodesConnectable={false} edgesFocusable={false} elementsSelectable
             onNodeClick={(_, node) => setChosen(node.id)} onPaneClick={() => setChosen(null)}
-            onlyRenderVisibleElements={(graph?.nodes.length ?? 0) > BIG_COMPARE} minZoom={0.05} proOptions={{ hideAttribution: true }}
+            minZoom={0.05} proOptions={{ hideAttribution: true }}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
             <Controls showInteractive={false} />
