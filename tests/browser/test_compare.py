@@ -109,3 +109,33 @@ def test_it_shows_what_changed_since_the_version_and_discards_it(owner_page, liv
     wait_saved(page)
     expect(state).to_contain_text(re.compile(r"Changes not published: 5 steps"))
     assert page.errors == [] and page.outside == []  # type: ignore[attr-defined]
+
+
+def test_publish_proposes_a_note_and_restore_says_what_it_changes(owner_page, live_server, make_flow, owner):
+    from editor.flows.services.flows import flow_publish
+
+    page = owner_page
+    flow = make_flow("Notes", PUBLISHED)
+    flow_publish(flow=flow, user=owner, note="first")
+    open_editor(page, live_server, flow)
+    node(page, "1").click()
+    page.fill("#field-text", "Hello there")
+
+    # The publish dialog lists what is being published and proposes a note made from it.
+    page.get_by_role("button", name="Publish", exact=True).click()
+    dialog = page.get_by_test_id("publish-dialog")
+    expect(dialog.get_by_test_id("publish-changes")).to_contain_text("1 changed")
+    expect(page.locator("#publish-note")).to_have_value("1 changed")
+    dialog.get_by_role("button", name="Publish").click()
+    expect(page.get_by_test_id("draft-state")).to_have_text("Published: version 2")
+
+    # The versions list tells what each version changed; restore says what it will change first.
+    page.get_by_role("button", name="Versions").click()
+    expect(page.locator("[data-version='2']").get_by_test_id("version-changes")).to_have_text("1 changed")
+    expect(page.locator("[data-version='1']").get_by_test_id("version-changes")).to_have_text("+5 steps")
+    page.locator("[data-version='1']").get_by_role("button", name="Restore to draft").click()
+    expect(page.get_by_test_id("restore-confirm")).to_contain_text("This changes the draft: 1 changed.")
+    page.get_by_role("button", name="Yes, restore").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Version 1 is now the draft")
+    expect(page.get_by_test_id("draft-state")).to_contain_text("Changes not published: 1 step")
+    assert page.errors == [] and page.outside == []  # type: ignore[attr-defined]

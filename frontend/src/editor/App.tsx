@@ -427,6 +427,12 @@ export function App({ boot }: { boot: Boot }) {
     setDialog("publish");
   }, [api, saving, latestVersion]);
 
+  // The versions dialog says what a restore would change in the draft: save the draft first.
+  const openVersions = useCallback(async () => {
+    if (saving.dirty) await saving.save();
+    setDialog("versions");
+  }, [saving]);
+
   const discard = useCallback(async () => {
     try {
       if (saving.dirty && !(await saving.save())) throw new Error("Your latest changes couldn't be saved, so nothing was discarded.");
@@ -513,7 +519,7 @@ export function App({ boot }: { boot: Boot }) {
         latestVersion={latestVersion} busyLayout={busyLayout} unpublished={unpublished}
         onCompare={() => latestVersion && void openCompare(latestVersion)} onDiscard={() => void discard()}
         onUndo={undo} onRedo={redo} onLayout={() => void arrange(store.get().doc, { record: true, fit: true })}
-        onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => setDialog("versions")}
+        onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => void openVersions()}
         onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => void openPublish()}
         onTestCall={() => setDialog("test-call")}
       />
