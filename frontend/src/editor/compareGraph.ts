@@ -105,7 +105,9 @@ export function buildCompareGraph(before: FlowDocument, after: FlowDocument, dif
     node(step.id, step, after, kind, was, index === 0);
     if (kind !== "same") {
       const old = oldById.get(back.get(step.id) ?? step.id) ?? null;
-      items.push({ nodeId: step.id, kind, stepId: step.id, fields, labelFields: relabelled, before: kind === "added" ? null : old, after: step });
+      // A renamed step that also changed lists its new id among its changes.
+      const listed = entry?.new_id && fields.length ? entry.fields ?? [] : fields;
+      items.push({ nodeId: step.id, kind, stepId: step.id, fields: listed, labelFields: relabelled, before: kind === "added" ? null : old, after: step });
     }
   });
   before.steps.forEach((step) => {
@@ -113,13 +115,10 @@ export function buildCompareGraph(before: FlowDocument, after: FlowDocument, dif
     node(REMOVED_PREFIX + step.id, step, before, "removed", null, false);
     items.push({ nodeId: REMOVED_PREFIX + step.id, kind: "removed", stepId: step.id, fields: [], labelFields: [], before: step, after: null });
   });
-  if (renames.size) {
-    for (const item of items) if (item.kind === "changed" && back.has(item.stepId)) item.fields = changed.get(item.stepId)?.fields ?? [];
-  }
 
   // Edges: the new side's, marked added when the old side had no such connection; the old side's
   // connections that are gone, drawn dashed (ids mapped through the renames).
-  const newIds = new Set(after.steps.map((s) => s.id));
+  const newById = new Map(after.steps.map((s) => [s.id, s]));
   const nodeOfOld = (id: string) => (removed.has(id) ? REMOVED_PREFIX + id : renames.get(id) ?? id);
   const oldEdges = new Map<string, string>();
   for (const step of before.steps) {
@@ -143,7 +142,7 @@ export function buildCompareGraph(before: FlowDocument, after: FlowDocument, dif
   for (const step of after.steps) {
     const branching = isBranching(step);
     for (const [key, target] of targets(step, after)) {
-      if (!newIds.has(target)) continue;
+      if (!newById.has(target)) continue;
       const id = `${step.id}\u2192${key}`;
       const same = oldEdges.get(id) === target;
       edge(step.id, key, target, same ? "same" : "added", branching);
@@ -155,7 +154,7 @@ export function buildCompareGraph(before: FlowDocument, after: FlowDocument, dif
     const at = id.lastIndexOf("\u2192");
     const source = id.slice(0, at);
     if (!drawn.has(source) || !drawn.has(target)) continue;
-    const step = source.startsWith(REMOVED_PREFIX) ? oldById.get(source.slice(REMOVED_PREFIX.length)) : after.steps.find((s) => s.id === source);
+    const step = source.startsWith(REMOVED_PREFIX) ? oldById.get(source.slice(REMOVED_PREFIX.length)) : newById.get(source);
     edge(source, id.slice(at + 1), target, "removed", step ? isBranching(step) : false);
   }
   return { nodes, edges, items, renames };
