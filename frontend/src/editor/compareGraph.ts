@@ -66,7 +66,7 @@ export function buildCompareGraph(before: FlowDocument, after: FlowDocument, dif
   const added = new Set<string>();
   const removed = new Set<string>();
   for (const entry of diff.steps) {
-    if (entry.id === null || entry.nth !== 0) continue; // a repeated or missing id: listed, not drawn twice
+    if (entry.id === null || entry.nth !== 0) continue; // a repeated or missing id (a broken flow): not drawn
     if (entry.change === "added") added.add(entry.id);
     else if (entry.change === "removed") removed.add(entry.id);
     else {
