@@ -91,6 +91,32 @@ def setup_django(env: Mapping[str, str | None], defaults: Mapping[str, str] | No
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def threaded_django_server(folder: Path) -> tuple[Any, str]:
+    """Django (DEBUG=1, a throwaway SQLite database in ``folder``) served with its static files from a
+    thread of this process, for the browser benchmarks. Returns the server and its base URL."""
+    import threading
+
+    setup_django({
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "VAR_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": "flowstudio.settings",
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+    })
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def run_dir(name: str) -> Path:
     """``var/<name>/`` (created), without the query counts of an earlier run."""
     path = ROOT / "var" / name

@@ -22,7 +22,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -64,25 +63,7 @@ def make_document(size: int) -> dict:
 
 
 def start_server(folder: Path):
-    h.setup_django({
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "VAR_DIR": str(folder),
-        "DJANGO_SETTINGS_MODULE": "flowstudio.settings",
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
-    })
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-    from django.core.wsgi import get_wsgi_application
-
-    class QuietHandler(WSGIRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
-    server.set_app(StaticFilesHandler(get_wsgi_application()))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return h.threaded_django_server(folder)
 
 
 def setup_data() -> tuple[str, dict[int, int]]:

@@ -17,6 +17,8 @@ SQLITE_PATHS = (
     "flowcore",
     "flows/test_cli.py",
     "flows/test_services.py",
+    "flows/test_draft_state.py",
+    "flows/test_migration_unpublished.py",
     "flows/simulator",
     "calls/test_demo_and_admin.py",
     "project",

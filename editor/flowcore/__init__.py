@@ -11,6 +11,8 @@ Public API (the document and diagnostic shapes are in docs/api-contract.md)::
     render_contact_variables(document, contact) -> new flow with {{contact.x}} filled in
     contact_variables_used(document) -> {"x", ...}
     step_label(document, step_id) -> "Step 5" or 'step "Ask for account"'
+    diff_documents(before, after) -> steps added, removed and changed between two documents (diff.py)
+    summary_line(diff)         -> "+2 steps, 1 changed"
 
 Decisions where the contract is silent:
 
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 from .blocks import BLOCKS, PHONE_NUMBER_PATTERN, PHONE_NUMBER_RE, BlockSpec, FieldSpec, NextStepSpec
 from .diagnostics import CODES, Diagnostic, is_valid
+from .diff import diff_documents, summary_line
 from .export import contact_variables_used, export_payload, render_contact_variables, step_label
 from .parse import ParseResult, parse
 from .validate import validate
@@ -52,10 +55,12 @@ __all__ = [
     "NextStepSpec",
     "ParseResult",
     "contact_variables_used",
+    "diff_documents",
     "export_payload",
     "is_valid",
     "parse",
     "render_contact_variables",
     "step_label",
+    "summary_line",
     "validate",
 ]

@@ -51,36 +51,84 @@ def _body(step: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in step.items() if key not in _IGNORED}
 
 
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a JSON value: equal values (by ``==``) give equal stand-ins."""
+    if isinstance(value, dict):
+        try:  # flat objects, the usual step body or layout entry: no need to look inside the values
+            return frozenset(value.items())
+        except TypeError:
+            return frozenset((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
 def detect_renames(before: Any, after: Any) -> dict[str, str]:
-    """``{old id: new id}`` for the steps ``after`` renamed, when that is unambiguous."""
+    """``{old id: new id}`` for the steps ``after`` renamed, when that is unambiguous.
+
+    Near-linear: a pair needs two clues and an unchanged body is only one, so every pair worth scoring
+    shares its place in the list, a reference, or its layout entry (grouped by layout and body). A
+    group of several same-looking steps only needs two members per id scored: any of them is a rival
+    that keeps the others from winning on those two clues alone.
+    """
     old, old_layout = _steps(before)
     new, new_layout = _steps(after)
     gone = [sid for sid in old if sid not in new]
     added = [sid for sid in new if sid not in old]
     if not gone or not added:
         return {}
-    votes: dict[tuple[str, str], int] = {}
+    gone_set, added_set = set(gone), set(added)
+    voted: set[tuple[str, str]] = set()
     for sid in old.keys() & new.keys():  # references from steps that kept their id
+        if old[sid][1].get("next_step") == new[sid][1].get("next_step"):
+            continue  # no reference moved: no vote
         was, now = _targets(old[sid][1]), _targets(new[sid][1])
         for key, target in was.items():
             moved = now.get(key)
-            if moved is not None and moved != target and target in gone and moved in added:
-                votes[(target, moved)] = votes.get((target, moved), 0) + 1
-    scores: dict[tuple[str, str], int] = {}
+            if moved is not None and moved != target and target in gone_set and moved in added_set:
+                voted.add((target, moved))
+    at_position = {new[b][0]: b for b in added}
+    candidates = set(voted)
     for a in gone:
+        b = at_position.get(old[a][0])
+        if b is not None:
+            candidates.add((a, b))
+    groups: dict[Any, tuple[list[str], list[str]]] = {}
+    for side, ids, steps, layout in ((0, gone, old, old_layout), (1, added, new, new_layout)):
+        for sid in ids:
+            entry = layout.get(sid)
+            if isinstance(entry, dict):
+                step = steps[sid][1]
+                key = (_frozen(step.get("type")), _frozen(_body(step)), _frozen(entry))
+                groups.setdefault(key, ([], []))[side].append(sid)
+    for olds, news in groups.values():
+        for a in olds:
+            candidates.update((a, b) for b in news[:2])
+        for b in news:
+            candidates.update((a, b) for a in olds[:2])
+
+    scores: dict[tuple[str, str], int] = {}
+    for a, b in candidates:
         position_a, step_a = old[a]
-        for b in added:
-            position_b, step_b = new[b]
-            if step_a.get("type") != step_b.get("type"):
-                continue
-            score = (_body(step_a) == _body(step_b)) + (position_a == position_b) + (votes.get((a, b), 0) > 0)
-            entry_a, entry_b = old_layout.get(a), new_layout.get(b)
-            score += isinstance(entry_a, dict) and entry_a == entry_b
-            if score >= 2:
-                scores[(a, b)] = score
+        position_b, step_b = new[b]
+        if step_a.get("type") != step_b.get("type"):
+            continue
+        score = (_body(step_a) == _body(step_b)) + (position_a == position_b) + ((a, b) in voted)
+        entry_a, entry_b = old_layout.get(a), new_layout.get(b)
+        score += isinstance(entry_a, dict) and entry_a == entry_b
+        if score >= 2:
+            scores[(a, b)] = score
+    # The two best (score, partner) of each id: enough to find the best rival of any pair.
+    best: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for (a, b), score in scores.items():
+        for mine, partner in (((0, a), b), ((1, b), a)):
+            top = best.setdefault(mine, [])
+            top.append((score, partner))
+            top.sort(reverse=True)
+            del top[2:]
     renames: dict[str, str] = {}
     for (a, b), score in scores.items():
-        rivals = [s for (x, y), s in scores.items() if (x == a) != (y == b)]  # shares one id only
+        rivals = [s for s, partner in best[(0, a)] if partner != b] + [s for s, partner in best[(1, b)] if partner != a]
         if all(rival < score for rival in rivals):
             renames[a] = b
     return renames

@@ -48,3 +48,17 @@ class FlowArchived(ServiceError):
             "Duplicate it to keep working on a copy.",
             extra={"current_revision": current_revision},
         )
+
+
+class VersionNotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, *, number: int | None, message: str = "") -> None:
+        if message:
+            pass
+        elif number is None:
+            message = "This flow has no published version yet, so there is nothing to compare the draft with."
+        else:
+            message = f"This flow has no version {number}."
+        super().__init__(message, extra={"version": number})

@@ -22,6 +22,15 @@ class Flow(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     is_archived = models.BooleanField(default=False)
+    # How far the draft is from the latest version, kept by the write services so lists need no
+    # documents: None when they are the same (or nothing is published), else the number of steps
+    # added, removed or changed (0 when only settings, the first step or the order changed).
+    unpublished_steps = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Steps added, removed or changed since the latest version; "
+        "null when the draft is that version or nothing is published.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
 
 from editor.accounts.selectors import role_subquery
-from editor.flows.models import Flow, FlowVersion
+from editor.flowcore import diff_documents, summary_line
+from editor.flows.errors import VersionNotFound
+from editor.flows.models import Flow, FlowVersion, empty_document
+
+DRAFT = "draft"
 
 
 def flows_for_user(*, user: AbstractBaseUser, include_archived: bool = False) -> QuerySet[Flow]:
@@ -75,3 +81,51 @@ def flows_for_api(*, user, include_archived: bool = False, with_document: bool =
     if not with_document:
         qs = qs.defer("document", "diagnostics").annotate(steps_total=StepCount("document"))
     return qs
+
+
+def flow_side(*, flow: Flow, side: str | None) -> tuple[str, Any]:
+    """``(name, document)`` of one side of a comparison: "draft", a version number, or None for the latest version."""
+    if side == DRAFT:
+        return DRAFT, flow.document
+    number = int(side) if side is not None else None
+    versions = flow.versions.order_by("-number")
+    row = (versions.filter(number=number) if number is not None else versions).values_list("number", "document").first()
+    if row is None:
+        raise VersionNotFound(number=number)
+    return str(row[0]), row[1]
+
+
+def flow_compare(*, flow: Flow, old: str | None = None, new: str | None = DRAFT) -> dict[str, Any]:
+    """What changed from ``old`` to ``new`` (each "draft" or a version number; ``old`` None: the latest version)."""
+    old_name, old_document = flow_side(flow=flow, side=old)
+    new_name, new_document = flow_side(flow=flow, side=new)
+    diff = diff_documents(old_document, new_document)
+    return {"from": old_name, "to": new_name, "summary_line": summary_line(diff), **diff}
+
+
+def draft_changes(*, flow: Flow) -> dict[str, Any] | None:
+    """How the draft differs from the latest version: ``{"version", "steps", "summary_line"}``, or None
+    when nothing is published yet or the draft is the latest version."""
+    row = flow.versions.order_by("-number").values_list("number", "document").first()
+    if row is None:
+        return None
+    diff = diff_documents(row[1], flow.document)
+    if not (diff["steps"] or diff["layout"] or diff["settings"] or diff["order"]):
+        return None
+    return {"version": row[0], "steps": diff["summary"]["steps"], "summary_line": summary_line(diff)}
+
+
+def versions_with_summaries(*, flow: Flow) -> list[FlowVersion]:
+    """The flow's versions, newest first, each with ``change_summary``: one line against the version
+    before (the first one: against an empty flow, so its steps count as added). Documents are read one
+    at a time, oldest first."""
+    versions = list(versions_for_flow(flow=flow).select_related("created_by").defer("document"))
+    documents = flow.versions.order_by("number").values_list("number", "document").iterator(chunk_size=2)
+    previous: Any = empty_document()
+    lines: dict[int, str] = {}
+    for number, document in documents:
+        lines[number] = summary_line(diff_documents(previous, document))
+        previous = document
+    for version in versions:
+        version.change_summary = lines.get(version.number, "")  # type: ignore[attr-defined]
+    return versions

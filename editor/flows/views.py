@@ -190,6 +190,7 @@ def _flow_payload(flow: Flow) -> dict[str, Any]:
         "document": flow.document,
         "diagnostics": flow.diagnostics,
         "latest_version": latest.number if latest else None,
+        "unpublished_steps": flow.unpublished_steps,
         "updated_at": flow.updated_at.isoformat(),
     }
 

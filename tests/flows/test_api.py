@@ -22,6 +22,7 @@ SUMMARY_KEYS = {
     "step_count",
     "latest_version",
     "is_archived",
+    "unpublished_steps",
     "created_at",
     "updated_at",
 }

@@ -82,7 +82,7 @@ def test_it_publishes_numbered_versions(api_as, flow):
     assert client.get(f"/api/flows/{flow.pk}/").json()["latest_version"] == 2
     versions = client.get(f"/api/flows/{flow.pk}/versions/").json()
     assert [(v["number"], v["note"]) for v in versions] == [(2, "second"), (1, "first")]
-    assert set(versions[0]) == {"number", "note", "created_by", "created_at"}
+    assert set(versions[0]) == {"number", "note", "created_by", "created_at", "change_summary"}
     one = client.get(f"/api/flows/{flow.pk}/versions/1/").json()
     assert one["number"] == 1 and one["created_by"] == "olivia" and one["document"] == flow.document
 

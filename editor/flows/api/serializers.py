@@ -111,6 +111,7 @@ class FlowSummarySerializer(serializers.ModelSerializer):
             "warning_count",
             "step_count",
             "latest_version",
+            "unpublished_steps",
             "is_archived",
             "created_at",
             "updated_at",
@@ -204,6 +205,16 @@ class VersionSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = FlowVersion
         fields = ["number", "note", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class VersionListItemSerializer(VersionSummarySerializer):
+    change_summary = serializers.CharField(
+        read_only=True, help_text='What it changed against the version before, e.g. "+2 steps, 1 changed".'
+    )
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "change_summary"]
         read_only_fields = fields
 
 

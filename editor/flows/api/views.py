@@ -22,14 +22,16 @@ from editor.common.api.views import ApiViewSet
 from editor.common.errors import ServiceError
 from editor.flowcore import is_valid, parse, validate
 from editor.flows.api import serializers as s
+from editor.flows.api.diff import DIFF_PARAMETERS, DiffQuerySerializer, FlowDiffSerializer
 from editor.flows.api.schema import errors
 from editor.flows.api.simulator.serializers import PublishedVersionSerializer
 from editor.flows.errors import FlowArchived, InvalidDocument, StaleRevision
 from editor.flows.models import Flow
-from editor.flows.selectors import flows_for_api, versions_for_flow
+from editor.flows.selectors import flow_compare, flows_for_api, versions_for_flow, versions_with_summaries
 from editor.flows.services.flows import (
     flow_create,
     flow_delete,
+    flow_discard_changes,
     flow_duplicate,
     flow_export,
     flow_import,
@@ -241,12 +243,28 @@ class FlowViewSet(TeamScopedApiMixin, ApiViewSet):
 
     @extend_schema(
         summary="List published versions",
-        responses={200: s.VersionSummarySerializer(many=True), **errors(404)},
+        description="Newest first; change_summary tells in one line what each changed against the one before.",
+        responses={200: s.VersionListItemSerializer(many=True), **errors(404)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
-        qs = versions_for_flow(flow=self.get_object()).select_related("created_by").defer("document")
-        return Response(s.VersionSummarySerializer(qs, many=True).data)
+        return Response(s.VersionListItemSerializer(versions_with_summaries(flow=self.get_object()), many=True).data)
+
+    @extend_schema(
+        summary="Compare two versions, or a version and the draft",
+        description="Steps added, removed and changed (each field's old and new value, next_step per way out), "
+        "renamed steps, label and note changes, settings, a new first step. Moving steps on the canvas is not a "
+        "change. Default: from the latest version to the draft. A missing version is a 404.",
+        parameters=DIFF_PARAMETERS,
+        responses={200: FlowDiffSerializer, **errors(400, 404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def diff(self, request, pk=None):
+        flow = self.get_object()
+        query = DiffQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        sides = query.validated_data
+        return Response(flow_compare(flow=flow, old=sides.get("from"), new=sides.get("to", "draft")))
 
     def _version(self, flow: Flow, number: str):
         return get_object_or_404(versions_for_flow(flow=flow).select_related("created_by"), number=int(number))
@@ -273,6 +291,20 @@ class FlowViewSet(TeamScopedApiMixin, ApiViewSet):
         version = self._version(flow, number)
         data = self.validated(s.RevisionSerializer)
         flow = flow_restore_version(flow=flow, version=version, user=request.user, base_revision=data["revision"])
+        return Response(s.FlowSerializer(flow).data)
+
+    @extend_schema(
+        summary="Discard the draft's changes",
+        description="Puts the latest version back into the draft: a normal revision-checked save (the editor can "
+        "undo it). 404 when nothing is published.",
+        request=s.RevisionSerializer,
+        responses={200: s.FlowSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        flow = self._writable()
+        data = self.validated(s.RevisionSerializer)
+        flow = flow_discard_changes(flow=flow, user=request.user, base_revision=data["revision"])
         return Response(s.FlowSerializer(flow).data)
 
     @extend_schema(

@@ -12,8 +12,9 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from editor.accounts.models import Team
-from editor.flowcore import export_payload, is_valid, parse, validate
-from editor.flows.errors import FlowHasErrors, InvalidDocument, StaleRevision
+from editor.flowcore import diff_documents, export_payload, is_valid, parse, validate
+from editor.flowcore.diff import is_empty
+from editor.flows.errors import FlowHasErrors, InvalidDocument, StaleRevision, VersionNotFound
 from editor.flows.models import Flow, FlowVersion
 from editor.flows.services.scenarios import scenarios_follow_renames, scenarios_publish_check
 
@@ -33,6 +34,15 @@ def _normalise(payload: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 def _counts(diagnostics: list[dict[str, Any]]) -> dict[str, int]:
     errors = sum(1 for d in diagnostics if d["severity"] == "error")
     return {"error_count": errors, "warning_count": len(diagnostics) - errors}
+
+
+def _unpublished_steps(*, flow_id: int, document: Any) -> int | None:
+    """``Flow.unpublished_steps`` for this draft: None when it is the latest version or nothing is published."""
+    latest = FlowVersion.objects.filter(flow_id=flow_id).order_by("-number").values_list("document", flat=True).first()
+    if latest is None:
+        return None
+    diff = diff_documents(latest, document)
+    return None if is_empty(diff) else diff["summary"]["steps"]
 
 
 def flow_create(
@@ -84,6 +94,7 @@ def flow_update(
     if document is not None:
         doc, diagnostics = _normalise(document)
         changes.update(document=doc, diagnostics=diagnostics, **_counts(diagnostics))
+        changes["unpublished_steps"] = _unpublished_steps(flow_id=flow.pk, document=doc)
     # Saved flow tests follow renamed step ids; the draft read before this save is the base.
     before = flow.document if document is not None and flow.revision == base_revision else None
     updated = Flow.objects.filter(pk=flow.pk, revision=base_revision, is_archived=False).update(**changes)
@@ -111,6 +122,8 @@ def flow_publish(*, flow: Flow, user: AbstractBaseUser | None, note: str = "") -
     version = FlowVersion.objects.create(
         flow=locked, number=last + 1, document=locked.document, note=note, created_by=user
     )
+    Flow.objects.filter(pk=locked.pk).update(unpublished_steps=None)  # the draft is the new version
+    flow.unpublished_steps = None
     version.test_results = tests  # type: ignore[attr-defined]
     return version
 
@@ -120,6 +133,14 @@ def flow_restore_version(
 ) -> Flow:
     """Copy a published version back into the draft (a normal, revision-checked save)."""
     return flow_update(flow=flow, user=user, base_revision=base_revision, document=version.document)
+
+
+def flow_discard_changes(*, flow: Flow, user: AbstractBaseUser | None, base_revision: int) -> Flow:
+    """Put the latest version back into the draft (a normal, revision-checked save, so the editor can undo it)."""
+    latest = flow.versions.order_by("-number").first()
+    if latest is None:
+        raise VersionNotFound(number=None, message="This flow has no published version to go back to.")
+    return flow_update(flow=flow, user=user, base_revision=base_revision, document=latest.document)
 
 
 def flow_duplicate(*, flow: Flow, user: AbstractBaseUser | None, name: str | None = None) -> Flow:

@@ -21,7 +21,8 @@ import { useDraft, type DraftStore } from "./store";
 import { publishTestsNote, Simulator } from "./Simulator";
 import { TestCallDialog, type Prepared } from "./TestCall";
 import { Toolbar } from "./Toolbar";
-import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument, VersionSummary } from "./types";
+import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument, Schemas, VersionSummary } from "./types";
+import { Compare, type Side } from "./Compare";
 import { useKeyboard } from "./useKeyboard";
 import { useSaving } from "./useSaving";
 import { useValidation } from "./useValidation";
@@ -98,7 +99,20 @@ export function App({ boot }: { boot: Boot }) {
   const previousProblems = useRef(new Map<string, Diagnostic[]>());
   const problems = useMemo(() => (previousProblems.current = groupProblems(diagnostics, previousProblems.current)), [diagnostics]);
 
+  // Steps changed since the latest version, as of the last save (null: none, or nothing published).
+  const [unpublished, setUnpublished] = useState(initialFlow.unpublished_steps ?? null);
+  // ?compare=1 opens the comparison of the latest version with the draft (the flows list links
+  // there); &from= and &to= (a version number or "draft") choose other sides.
+  const [compare, setCompare] = useState<{ from: Side; to: Side } | null>(() => {
+    const query = new URLSearchParams(window.location.search);
+    const side = (value: string | null, fallback: Side | null): Side | null =>
+      value === "draft" ? "draft" : value && /^[1-9][0-9]*$/.test(value) ? Number(value) : fallback;
+    const from = side(query.get("from"), initialFlow.latest_version ?? null);
+    const to = side(query.get("to"), "draft");
+    return query.has("compare") && from !== null && to !== null ? { from, to } : null;
+  });
   const onSaved = useCallback((f: FlowData, sent: Draft) => {
+    setUnpublished(f.unpublished_steps ?? null);
     if (store.get() === sent && Array.isArray(f.diagnostics)) setDiagnostics(f.diagnostics);
   }, [store, setDiagnostics]);
   const saving = useSaving({
@@ -348,6 +362,7 @@ export function App({ boot }: { boot: Boot }) {
     try {
       const version = await api.publish(note, revision);
       setLatestVersion(version.number);
+      setUnpublished(null);
       return version;
     } catch (err) {
       const diagnostics = isApiError(err, "flow_has_errors") ? (err.extra.diagnostics as Diagnostic[] | undefined) : undefined;
@@ -396,6 +411,7 @@ export function App({ boot }: { boot: Boot }) {
     saving.adopt(f, { name: f.name, doc: result.doc }, keepHistory);
     setDiagnostics(f.diagnostics ?? []);
     setLatestVersion(f.latest_version ?? null);
+    setUnpublished(f.unpublished_steps ?? null);
   }, [saving, setDiagnostics]);
 
   const restore = useCallback(async (n: number) => {
@@ -405,6 +421,41 @@ export function App({ boot }: { boot: Boot }) {
     setSelection(EMPTY_SELECTION);
     setNotice({ kind: "success", text: `Version ${n} is now the draft. Undo (Ctrl/⌘+Z) brings your previous draft back.` });
   }, [api, saving, adoptFlow]);
+
+  // Opening the publish dialog saves first, so that what it lists is what will be published.
+  const [publishChanges, setPublishChanges] = useState<Promise<Schemas["FlowDiff"]> | null>(null);
+  const openPublish = useCallback(async () => {
+    if (saving.dirty) await saving.save();
+    setPublishChanges(latestVersion ? api.diff(latestVersion, "draft") : null);
+    setDialog("publish");
+  }, [api, saving, latestVersion]);
+
+  // The versions dialog says what a restore would change in the draft: save the draft first.
+  const openVersions = useCallback(async () => {
+    if (saving.dirty) await saving.save();
+    setDialog("versions");
+  }, [saving]);
+
+  const discard = useCallback(async () => {
+    try {
+      if (saving.dirty && !(await saving.save())) throw new Error("Your latest changes couldn't be saved, so nothing was discarded.");
+      adoptFlow(await api.discard(saving.revision.current), true);
+      setSelection(EMPTY_SELECTION);
+      setCompare(null);
+      setNotice({ kind: "success", text: `The draft is version ${latestVersion} again. Undo (Ctrl/⌘+Z) brings your changes back.` });
+    } catch (err) {
+      setNotice({ kind: "danger", text: err instanceof Error ? err.message : String(err) });
+    }
+  }, [api, saving, adoptFlow, latestVersion]);
+
+  const openCompare = useCallback(async (from: Side, to: Side = "draft") => {
+    if (saving.dirty && !(await saving.save())) {
+      setNotice({ kind: "danger", text: "Your latest changes couldn't be saved yet, so they can't be compared. Try again in a moment." });
+      return;
+    }
+    setDialog(null);
+    setCompare({ from, to });
+  }, [saving]);
 
   const reloadTheirs = useCallback(async () => {
     try {
@@ -468,15 +519,19 @@ export function App({ boot }: { boot: Boot }) {
       <Toolbar
         name={draft.name} store={store} listUrl={config.listUrl} readOnly={readOnly}
         status={saving.status} statusDetail={saving.error} canUndo={store.canUndo()} canRedo={store.canRedo()}
-        latestVersion={latestVersion} busyLayout={busyLayout}
+        latestVersion={latestVersion} busyLayout={busyLayout} unpublished={unpublished}
+        onCompare={() => latestVersion && void openCompare(latestVersion)} onDiscard={() => void discard()}
         countsOn={countsOn} onToggleCounts={() => setCountsOn((on) => !on)}
         onUndo={undo} onRedo={redo} onLayout={() => void arrange(store.get().doc, { record: true, fit: true })}
-        onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => setDialog("versions")}
-        onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => setDialog("publish")}
+        onImport={() => setDialog("import")} onDownload={() => void download()} onVersions={() => void openVersions()}
+        onShortcuts={() => setDialog("shortcuts")} onSave={() => void saving.save()} onPublish={() => void openPublish()}
         onTestCall={() => setDialog("test-call")}
       />
       {readOnly && <div className="fs-readonly-bar">You can look at this flow but not change it. Ask a team owner for editor access.</div>}
-      <div className="fs-workspace">
+      {compare && (
+        <Compare api={api} from={compare.from} to={compare.to} draft={saving.dirty ? null : doc} onClose={() => setCompare(null)} />
+      )}
+      <div className="fs-workspace" hidden={compare !== null}>
         {!readOnly && <Palette onAdd={(type) => addBlock(type)} />}
         <div className="fs-center">
           {doc.steps.length === 0 && (
@@ -485,28 +540,31 @@ export function App({ boot }: { boot: Boot }) {
               <div>{readOnly ? "This flow has no steps yet." : "Drag it from the left, or click it. Then add what happens next."}</div>
             </div>
           )}
-          <CountsContext.Provider value={countsOn ? stepCounts.counts : null}>
-          <Canvas
-            doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
-            measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
-            onAddBlock={addBlock} onInit={onInit} only={only} onMove={onMove} onFit={() => fitAll(200)}
-          >
-            {notice && (
-              <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
-                <span>{notice.text}</span>
-                {notice.action && (
-                  <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
-                    {notice.action.label}
-                  </button>
-                )}
-                <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
-              </div>
-            )}
-            {countsOn && stepCounts.failed && (
-              <div className="fs-notice alert alert-warning shadow-sm" role="status">The counts could not be loaded.</div>
-            )}
-          </Canvas>
-          </CountsContext.Provider>
+          {/* Not drawn while Compare is open: a big flow would be drawn twice. */}
+          {!compare && (
+            <CountsContext.Provider value={countsOn ? stepCounts.counts : null}>
+            <Canvas
+              doc={doc} store={store} cache={cache} problems={problems} selection={selection} setSelection={setSelection}
+              measured={measured} onMeasured={onMeasured} readOnly={readOnly} defaultViewport={viewport}
+              onAddBlock={addBlock} onInit={onInit} only={only} onMove={onMove} onFit={() => fitAll(200)}
+            >
+              {notice && (
+                <div className={`fs-notice alert alert-${notice.kind} shadow-sm`} role="status" data-testid="notice">
+                  <span>{notice.text}</span>
+                  {notice.action && (
+                    <button type="button" className="btn btn-sm btn-link" onClick={notice.action.run}>
+                      {notice.action.label}
+                    </button>
+                  )}
+                  <button type="button" className="btn-close btn-sm ms-2" aria-label="Dismiss" onClick={() => setNotice(null)} />
+                </div>
+              )}
+              {countsOn && stepCounts.failed && (
+                <div className="fs-notice alert alert-warning shadow-sm" role="status">The counts could not be loaded.</div>
+              )}
+            </Canvas>
+            </CountsContext.Provider>
+          )}
           <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
           <Simulator apiBase={config.apiBase} flowId={config.flowId} doc={doc} canEdit={!readOnly} />
         </div>
@@ -528,8 +586,12 @@ export function App({ boot }: { boot: Boot }) {
           )}
         </aside>
       </div>
-      {dialog === "publish" && <PublishDialog errors={errors} describe={describe} onPick={pickProblem} onPublish={publish} onClose={() => setDialog(null)} />}
-      {dialog === "versions" && <VersionsDialog api={api} canEdit={!readOnly} onRestore={restore} onClose={() => setDialog(null)} />}
+      {dialog === "publish" && (
+        <PublishDialog errors={errors} describe={describe} onPick={pickProblem} onPublish={publish} onClose={() => setDialog(null)} changes={publishChanges} />
+      )}
+      {dialog === "versions" && (
+        <VersionsDialog api={api} canEdit={!readOnly} onRestore={restore} onCompare={(n) => void openCompare(n)} onClose={() => setDialog(null)} />
+      )}
       {dialog === "import" && <ImportDialog onImport={(r) => void importFlow(r)} onClose={() => setDialog(null)} />}
       {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog === "test-call" && (

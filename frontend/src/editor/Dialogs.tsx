@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Api } from "./api";
 import { ApiError } from "./http";
 import { normalise, parseJson, type Normalised } from "./normalise";
-import type { Diagnostic, VersionSummary } from "./types";
+import type { Diagnostic, Schemas, VersionListItem, VersionSummary } from "./types";
 
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; size?: "lg"; testid?: string }) {
   const root = useRef<HTMLDivElement>(null);
@@ -118,11 +118,28 @@ export function PublishDialog(props: {
   onPick: (d: Diagnostic) => void;
   onPublish: (note: string) => Promise<void>;
   onClose: () => void;
+  /** What publishing changes against the latest version (null: nothing published yet). */
+  changes: Promise<Schemas["FlowDiff"]> | null;
 }) {
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
+  const [summary, setSummary] = useState<string | null>(null);
   const blocked = props.errors.length > 0;
+  const { changes } = props;
+  useEffect(() => {
+    let live = true;
+    changes
+      ?.then((diff) => {
+        if (!live) return;
+        setSummary(diff.summary_line);
+        setNote((typed) => typed || diff.summary_line); // a proposed note; the person may change it
+      })
+      .catch(() => undefined); // the dialog works without it
+    return () => {
+      live = false;
+    };
+  }, [changes]);
   const publish = async () => {
     setBusy(true);
     setError("");
@@ -162,6 +179,11 @@ export function PublishDialog(props: {
             Publishing freezes what you see now as a new version. Calls and campaigns use published versions, so you can keep
             editing the draft safely.
           </p>
+          {summary !== null && (
+            <p data-testid="publish-changes">
+              <span aria-hidden="true">✎ </span>What callers get that the latest version does not have: <strong>{summary}</strong>.
+            </p>
+          )}
           <label className="form-label" htmlFor="publish-note">
             What changed? <span className="text-muted">(optional)</span>
           </label>
@@ -186,10 +208,24 @@ function who(v: VersionSummary): string {
   return v.created_by || "someone";
 }
 
-export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (n: number) => Promise<void>; onClose: () => void }) {
-  const [versions, setVersions] = useState<VersionSummary[] | null>(null);
+export function VersionsDialog(props: {
+  api: Api;
+  canEdit: boolean;
+  onRestore: (n: number) => Promise<void>;
+  onCompare: (n: number) => void;
+  onClose: () => void;
+}) {
+  const [versions, setVersions] = useState<VersionListItem[] | null>(null);
   const [error, setError] = useState("");
-  const [confirm, setConfirm] = useState<number | null>(null);
+  const [confirm, setConfirmed] = useState<number | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+  const setConfirm = (n: number | null) => {
+    setConfirmed(n);
+    setPreview(null);
+    if (n !== null) {
+      props.api.diff("draft", n).then((d) => setPreview(d.summary_line), (err: ApiError) => setError(err.message));
+    }
+  };
   const [busy, setBusy] = useState(false);
   const { api } = props;
   useEffect(() => {
@@ -225,11 +261,15 @@ export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (
                 <div className="small text-muted">
                   {who(v)} · {new Date(v.created_at).toLocaleString()}
                 </div>
+                <div className="small fs-version-changes" data-testid="version-changes">{v.change_summary}</div>
               </div>
               {props.canEdit &&
                 (confirm === v.number ? (
-                  <span className="d-flex gap-1 align-items-center">
-                    <span className="small">Replace the draft?</span>
+                  <span className="d-flex gap-1 align-items-center" data-testid="restore-confirm">
+                    <span className="small">
+                      {preview === null ? "Checking what would change…" : preview === "No changes" ? "The draft is already this version." : `This changes the draft: ${preview}.`}{" "}
+                      Replace the draft?
+                    </span>
                     <button type="button" className="btn btn-sm btn-primary" disabled={busy} onClick={() => restore(v.number)}>
                       Yes, restore
                     </button>
@@ -242,6 +282,9 @@ export function VersionsDialog(props: { api: Api; canEdit: boolean; onRestore: (
                     Restore to draft
                   </button>
                 ))}
+              <button type="button" className="btn btn-sm btn-link" onClick={() => props.onCompare(v.number)}>
+                Compare with draft
+              </button>
             </li>
           ))}
         </ul>

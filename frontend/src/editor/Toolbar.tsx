@@ -20,9 +20,13 @@ interface Props {
   canUndo: boolean;
   canRedo: boolean;
   latestVersion: number | null;
+  /** Steps changed since the latest version (null: the draft is that version). */
+  unpublished: number | null;
   busyLayout: boolean;
   countsOn: boolean;
   onToggleCounts: () => void;
+  onCompare: () => void;
+  onDiscard: () => void;
   onUndo: () => void;
   onRedo: () => void;
   onLayout: () => void;
@@ -57,7 +61,7 @@ export function Toolbar(p: Props) {
           {STATUS_TEXT[p.status]}
         </span>
       )}
-      <span className="fs-version small text-muted">{p.latestVersion ? `Published: version ${p.latestVersion}` : "Not published yet"}</span>
+      <DraftState {...p} />
 
       <div className="fs-toolbar-actions">
         {!p.readOnly && (
@@ -112,5 +116,30 @@ export function Toolbar(p: Props) {
         )}
       </div>
     </div>
+  );
+}
+
+function steps(n: number): string {
+  return n === 1 ? "1 step" : `${n} steps`;
+}
+
+/** "Published: version 2", or "Changes not published: 3 steps" with a link to the comparison. */
+function DraftState(p: Props) {
+  if (!p.latestVersion) return <span className="fs-version small text-muted" data-testid="draft-state">Not published yet</span>;
+  if (p.unpublished === null) {
+    return <span className="fs-version small text-muted" data-testid="draft-state">Published: version {p.latestVersion}</span>;
+  }
+  return (
+    <span className="fs-version fs-version--changed small" data-testid="draft-state" data-unpublished={p.unpublished}>
+      <span aria-hidden="true">✎ </span>
+      Changes not published{p.unpublished ? `: ${steps(p.unpublished)}` : ""}
+      <button type="button" className="btn btn-link btn-sm p-0 ms-1 align-baseline" onClick={p.onCompare}>See changes</button>
+      {!p.readOnly && (
+        <button type="button" className="btn btn-link btn-sm p-0 ms-2 align-baseline text-secondary" onClick={p.onDiscard}
+          title={`Put version ${p.latestVersion} back into the draft (you can undo this)`}>
+          Discard changes
+        </button>
+      )}
+    </span>
   );
 }

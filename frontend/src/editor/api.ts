@@ -47,6 +47,17 @@ export class Api {
     return this.call<Schemas["PublishedVersion"]>("POST", this.flow("publish/"), body);
   }
 
+  /** What changed from one side to the other (each "draft" or a version number). */
+  diff(from: number | "draft", to: number | "draft") {
+    return this.call<Schemas["FlowDiff"]>("GET", this.flow(`diff/?from=${from}&to=${to}`));
+  }
+
+  /** Put the latest version back into the draft (a revision-checked save). */
+  discard(revision: number) {
+    const body: Schemas["RevisionRequest"] = { revision };
+    return this.call<Schemas["Flow"]>("POST", this.flow("discard/"), body);
+  }
+
   version(number: number) {
     return this.call<Schemas["Version"]>("GET", this.flow(`versions/${number}/`));
   }
@@ -71,7 +82,7 @@ export class Api {
   }
 
   versions() {
-    return this.call<Schemas["VersionSummary"][]>("GET", this.flow("versions/"));
+    return this.call<Schemas["VersionListItem"][]>("GET", this.flow("versions/"));
   }
 
   restore(number: number, revision: number) {

@@ -50,10 +50,11 @@ export interface EditorConfig {
  * json_script("editor-flow") also gives. */
 export type FlowData = Pick<
   Schemas["Flow"],
-  "id" | "team" | "name" | "description" | "revision" | "document" | "diagnostics" | "latest_version"
+  "id" | "team" | "name" | "description" | "revision" | "document" | "diagnostics" | "latest_version" | "unpublished_steps"
 >;
 
-export type VersionSummary = Schemas["VersionSummary"];
+export type VersionListItem = Schemas["VersionListItem"];
+export type VersionSummary = Omit<VersionListItem, "change_summary">;
 
 /** The draft being edited: everything a save writes. */
 export interface Draft {
