@@ -27,9 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from editor.accounts import selectors as account_selectors
 from editor.accounts.permissions import Role
 from editor.calls import heartbeat
+from editor.calls.filters import CallFilters
 from editor.calls.models import FINAL_STATUSES, CallStatus, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import BadFilter, calls_for_user, credentials_for_user, default_base_url, filter_calls
+from editor.calls.selectors import calls_for_user, credentials_for_user, default_base_url, filter_calls
 from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
 from editor.common.errors import InvalidFields, ServiceError
@@ -196,10 +197,11 @@ def _parse_variables(text: str) -> dict[str, str]:
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     calls = calls_for_user(user=request.user)
-    try:
-        calls = filter_calls(calls, request.GET)
-    except BadFilter as exc:
-        messages.error(request, f"{exc.field}: {exc}")
+    filters = CallFilters(request.GET)
+    if filters.is_valid():
+        calls = filter_calls(calls, filters.cleaned_data)
+    else:
+        messages.error(request, filters.errors_text())
         calls = calls.none()
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = _launch_choices(request.user)

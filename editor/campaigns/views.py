@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -31,6 +32,7 @@ from editor.accounts.permissions import Role
 from editor.calls import selectors as call_selectors
 from editor.campaigns import clock
 from editor.campaigns.api.campaigns import results_response
+from editor.campaigns.filters import ContactFilters, DoNotCallFilters, DoNotCallRemoval
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
 from editor.campaigns.selectors import campaigns_for_user, contacts_of, dnc_for_user, progress, readiness, summary
 from editor.campaigns.services import campaigns as service
@@ -282,11 +284,14 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_GET
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
-    status_filter = request.GET.get("status", "")
-    number = request.GET.get("number", "")
-    page = Paginator(contacts_of(campaign, status=status_filter, number=number), PAGE_SIZE).get_page(
+    filters = ContactFilters(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {"status": [], "number": ""}
+    if filters.errors:
+        messages.error(request, filters.errors_text())
+    status_filter, number = ",".join(wanted["status"]), wanted["number"]
+    page = Paginator(contacts_of(campaign, statuses=wanted["status"], number=number), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in (("status", status_filter), ("number", number)) if v)
+    query = urlencode([(k, v) for k, v in (("status", status_filter), ("number", number)) if v])
     payload = _progress_payload(campaign)
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "progress": payload, "progress_json": payload, "summary": summary(campaign),
@@ -386,7 +391,7 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
                                           f"{report['rejected']} rejected.")
             elif request.POST.get("action") == "remove":
                 entry = get_object_or_404(dnc_for_user(user=request.user).filter(team__in=teams),
-                                          pk=request.POST.get("entry"))
+                                          pk=DoNotCallRemoval.parse(request.POST)["entry"])
                 dnc_remove(entry=entry)
                 messages.success(request, f"{entry.number} removed from the do-not-call list.")
                 return redirect("dnc_list")
@@ -398,10 +403,13 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             fields = exc.extra.get("fields", {})
             messages.error(request, " ".join(p for ps in fields.values() for p in ps) or exc.message)
-    search = request.GET.get("search", "").strip()
+    filters = DoNotCallFilters(request.GET)
+    search = filters.cleaned_data["search"] if filters.is_valid() else ""
+    if filters.errors:
+        messages.error(request, filters.errors_text())
     qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
     if search:
-        qs = qs.filter(number__contains=search[:20])
+        qs = qs.filter(number__contains=search)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "teams": teams, "can_edit": bool(teams), "report": report,

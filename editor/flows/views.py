@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from editor.accounts import selectors as account_selectors
 from editor.common.errors import ServiceError
 from editor.flows import selectors as flow_selectors
+from editor.flows.filters import FlowPageFilters
 from editor.flows.models import Flow
 from editor.flows.selectors import StepCount
 from editor.flows.services import flows as flow_services
@@ -74,7 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def flow_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    filters = FlowPageFilters(request.GET)
+    query = filters.cleaned_data["q"] if filters.is_valid() else ""
+    if filters.errors:
+        messages.error(request, filters.errors_text())
     flows = (
         flow_selectors.flows_for_user(user=request.user)
         .select_related("team", "updated_by")

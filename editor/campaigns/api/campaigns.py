@@ -38,7 +38,8 @@ from rest_framework.views import APIView
 
 from editor.accounts.permissions import TeamChoiceMixin, TeamRolePermission, require_edit_role
 from editor.calls.selectors import credential_in_team
-from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, DoNotCall
+from editor.campaigns.filters import CampaignFilters, ContactFilters, DoNotCallFilters
+from editor.campaigns.models import Campaign, CampaignContact, DoNotCall
 from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
@@ -244,14 +245,12 @@ class CampaignViewSet(ApiViewSet):
 
     def get_queryset(self):
         qs = campaigns_for_user(user=self.request.user).order_by("-created_at", "-id")
-        params = self.request.query_params
         if self.action == "list":
-            wanted = [s for s in params.get("status", "").split(",") if s in CampaignStatus.values]
-            if wanted:
-                qs = qs.filter(status__in=wanted)
-            team = params.get("team", "")
-            if team.isdigit() and len(team) < 19:
-                qs = qs.filter(team_id=int(team))
+            wanted = CampaignFilters.parse(self.request.query_params)
+            if wanted["status"]:
+                qs = qs.filter(status__in=wanted["status"])
+            if wanted["team"] is not None:
+                qs = qs.filter(team_id=wanted["team"])
         return qs
 
     def _detail(self, campaign: Campaign, code: int = status.HTTP_200_OK) -> Response:
@@ -320,9 +319,8 @@ class CampaignViewSet(ApiViewSet):
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
-            params = request.query_params
-            page = self.paginate_queryset(contacts_of(campaign, status=params.get("status", ""),
-                                                      number=params.get("number", "")))
+            wanted = ContactFilters.parse(request.query_params)
+            page = self.paginate_queryset(contacts_of(campaign, statuses=wanted["status"], number=wanted["number"]))
             return self.get_paginated_response(ContactSerializer(page, many=True).data)
         require_edit_role(request.user, campaign.team)
         data = self.validated(UploadSerializer)
@@ -372,12 +370,12 @@ class DoNotCallViewSet(ApiViewSet):
 
     def get_queryset(self):
         qs = dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
-        search = self.request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(number__contains=search[:20])
-        team = self.request.query_params.get("team", "")
-        if team.isdigit() and len(team) < 19:
-            qs = qs.filter(team_id=int(team))
+        if self.action == "list":
+            wanted = DoNotCallFilters.parse(self.request.query_params)
+            if wanted["search"]:
+                qs = qs.filter(number__contains=wanted["search"])
+            if wanted["team"] is not None:
+                qs = qs.filter(team_id=wanted["team"])
         return qs
 
     def create(self, request):
