@@ -36,6 +36,14 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", DEBUG)
+if SANDBOX_ENABLED and not DEBUG:
+    # The sandbox's /sandbox/requests/ shows payloads, numbers and contact fields without signing in.
+    raise ImproperlyConfiguredEnv(
+        "SANDBOX_ENABLED=1 serves the development sandbox (its request log needs no sign-in); "
+        "it cannot be on with DEBUG=0. Unset SANDBOX_ENABLED."
+    )
+# The port `make run` serves the site on (scripts/run-dev.sh); the demo credential points at its sandbox.
+SITE_PORT = env_int("SITE_PORT", 8000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -176,6 +184,11 @@ SAMESPACE_ALLOWED_HOSTS = env_list("SAMESPACE_ALLOWED_HOSTS", ["api.samespace.co
 SAMESPACE_INSECURE_HOSTS = env_list(
     "SAMESPACE_INSECURE_HOSTS", ["127.0.0.1", "localhost"] if SANDBOX_ENABLED else []
 )
+if SAMESPACE_INSECURE_HOSTS and not SANDBOX_ENABLED:
+    raise ImproperlyConfiguredEnv(
+        "SAMESPACE_INSECURE_HOSTS lets credentials send their token over plain http; it is only for the "
+        "development sandbox (DEBUG=1 with SANDBOX_ENABLED). Unset it."
+    )
 SAMESPACE_CONNECT_TIMEOUT = env_float("SAMESPACE_CONNECT_TIMEOUT", 5.0)
 SAMESPACE_READ_TIMEOUT = env_float("SAMESPACE_READ_TIMEOUT", 30.0)
 SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
@@ -222,6 +235,23 @@ SIMULATOR_HTTP_SENDS_PER_MINUTE = env_int("SIMULATOR_HTTP_SENDS_PER_MINUTE", 30)
 # --- Celery -----------------------------------------------------------------
 # Production names its broker; only a development checkout falls back to the embedded one.
 _broker = env_str("CELERY_BROKER_URL", "") if DEBUG else env_str("CELERY_BROKER_URL")
+
+# --- Cache ------------------------------------------------------------------
+# One cache every process shares: API throttles, the simulator's send limit and the password-reset
+# limits count there (editor/common/ratelimit.py). CACHE_URL picks it: redis://… (or rediss://), db://
+# (the database table flowstudio_cache, made by `manage.py createcachetable`) or locmem:// (one process
+# only: check --deploy flags it). Unset: the broker's Redis when the broker is Redis, else the database.
+CACHE_URL = env_str("CACHE_URL", "") or (_broker if _broker.startswith(("redis://", "rediss://")) else "db://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    _cache: dict = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+elif CACHE_URL == "db://":
+    _cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "flowstudio_cache"}
+elif CACHE_URL == "locmem://":
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    raise ImproperlyConfiguredEnv(f"The environment variable CACHE_URL={CACHE_URL!r} is invalid: "
+                                  "use redis://host:port/db, db:// or locmem://")
+CACHES = {"default": {**_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "flowstudio")}}
 if _broker:
     CELERY_BROKER_URL = _broker
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
