@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -364,6 +366,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Accounts ---------------------------------------------------------------
+# Password-reset e-mails per address and per client ("N/minute|hour|day"; empty: no limit), counted in
+# the shared cache (editor/accounts/reset_limits.py).
+PASSWORD_RESET_RATE_ADDRESS = env_str("PASSWORD_RESET_RATE_ADDRESS", "3/hour")
+PASSWORD_RESET_RATE_CLIENT = env_str("PASSWORD_RESET_RATE_CLIENT", "10/hour")
+for _name in ("PASSWORD_RESET_RATE_ADDRESS", "PASSWORD_RESET_RATE_CLIENT", "API_THROTTLE_ANON", "API_THROTTLE_USER"):
+    _rate = os.environ.get(_name, "")
+    if _rate and not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate.strip()):
+        raise ImproperlyConfiguredEnv(f"The environment variable {_name}={_rate!r} is invalid: use N/minute, N/hour...")
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)
 AXES_RESET_ON_SUCCESS = True
