@@ -216,6 +216,9 @@ WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 # Campaigns: beat sends the dispatcher tick every CAMPAIGN_TICK_SECONDS; each tick claims at most
 # CAMPAIGN_BATCH contacts per campaign and keeps at most CAMPAIGN_MAX_IN_FLIGHT calls queued or
 # sending per campaign. CLOCK_FROM_DB (tests, DEBUG only) lets editor/campaigns/clock.py read a moved time.
+# Rows of each kind (rejected, duplicate, do-not-call) an import's report keeps; the counts cover every
+# row and every rejected row stays downloadable as CSV (editor/campaigns/services/contacts.py).
+CONTACT_IMPORT_REPORT_ROWS = env_int("CONTACT_IMPORT_REPORT_ROWS", 1000)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
