@@ -25,6 +25,10 @@ def production_traps(app_configs: Any = None, **kwargs: Any) -> list:
             f"Credentials may send their token over plain http to {', '.join(insecure)}.",
             hint="Unset SAMESPACE_INSECURE_HOSTS in production: it is for the development sandbox only.",
             id="flowstudio.E002"))
+    if "*" in (settings.ALLOWED_HOSTS or []):
+        problems.append(Warning(
+            "ALLOWED_HOSTS accepts any host name: password-reset links and absolute URLs can then name "
+            "a host an attacker chose.", hint="List the site's host names in ALLOWED_HOSTS.", id="flowstudio.W002"))
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend in PER_PROCESS_CACHES:
         problems.append(Warning(
