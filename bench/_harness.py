@@ -29,17 +29,17 @@ if str(ROOT) not in sys.path:
 
 
 def production_env(name: str, run_dir: Path, database_url: str, broker_url: str | None) -> dict[str, str | None]:
-    """Production settings (DEBUG off), with the sandbox switched on and served over plain http.
+    """Production settings (DEBUG off), with the sandbox switched on and served over plain http
+    (flowstudio/bench_settings.py: the environment alone cannot turn the sandbox on with DEBUG=0).
 
     ``broker_url`` None: no CELERY_BROKER_URL, so the embedded broker under VAR_DIR.
     """
     return {
-        "DJANGO_SETTINGS_MODULE": "flowstudio.settings",
+        "DJANGO_SETTINGS_MODULE": "flowstudio.bench_settings",
         "DEBUG": "0",
         "SECRET_KEY": f"bench-{name}-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "FIELD_ENCRYPTION_KEYS": "yVtD2dkhPXAq8cE3L3wQ5uFzm6bsqMEuE0N1wgFqVG8=",
-        "SANDBOX_ENABLED": "1",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,

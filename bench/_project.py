@@ -1,7 +1,7 @@
 """The names of the FlowStudio apps that the benchmarks use, in one place. Import it once Django is set up.
 
 (The sandbox's ``SandboxRequest`` is imported where it is used: that app is installed only with
-``SANDBOX_ENABLED``, which the launch and campaign benchmarks set.)
+``SANDBOX_ENABLED``, which flowstudio/bench_settings.py turns on for the launch and campaign benchmarks.)
 """
 
 from _harness import ROOT

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +38,14 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", DEBUG)
+if SANDBOX_ENABLED and not DEBUG:
+    # The sandbox's /sandbox/requests/ shows payloads, numbers and contact fields without signing in.
+    raise ImproperlyConfiguredEnv(
+        "SANDBOX_ENABLED=1 serves the development sandbox (its request log needs no sign-in); "
+        "it cannot be on with DEBUG=0. Unset SANDBOX_ENABLED."
+    )
+# The port `make run` serves the site on (scripts/run-dev.sh); the demo credential points at its sandbox.
+SITE_PORT = env_int("SITE_PORT", 8000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +77,8 @@ MIDDLEWARE = [
     "editor.common.api.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "editor.common.middleware.NulCharacterMiddleware",
+    "editor.common.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "editor.calls.context_processors.worker_status",
+                "editor.common.csp.csp_nonce",
             ],
             # Filters every page may use without {% load %} (editor/common has no models, so it is no app).
             "builtins": ["editor.common.templatetags.site"],
@@ -158,6 +171,8 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy of every page (editor/common/csp.py); report-only to try a change first.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -178,6 +193,11 @@ SAMESPACE_ALLOWED_HOSTS = env_list("SAMESPACE_ALLOWED_HOSTS", ["api.samespace.co
 SAMESPACE_INSECURE_HOSTS = env_list(
     "SAMESPACE_INSECURE_HOSTS", ["127.0.0.1", "localhost"] if SANDBOX_ENABLED else []
 )
+if SAMESPACE_INSECURE_HOSTS and not SANDBOX_ENABLED:
+    raise ImproperlyConfiguredEnv(
+        "SAMESPACE_INSECURE_HOSTS lets credentials send their token over plain http; it is only for the "
+        "development sandbox (DEBUG=1 with SANDBOX_ENABLED). Unset it."
+    )
 SAMESPACE_CONNECT_TIMEOUT = env_float("SAMESPACE_CONNECT_TIMEOUT", 5.0)
 SAMESPACE_READ_TIMEOUT = env_float("SAMESPACE_READ_TIMEOUT", 30.0)
 SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
@@ -218,6 +238,9 @@ WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 # Campaigns: beat sends the dispatcher tick every CAMPAIGN_TICK_SECONDS; each tick claims at most
 # CAMPAIGN_BATCH contacts per campaign and keeps at most CAMPAIGN_MAX_IN_FLIGHT calls queued or
 # sending per campaign. CLOCK_FROM_DB (tests, DEBUG only) lets editor/campaigns/clock.py read a moved time.
+# Rows of each kind (rejected, duplicate, do-not-call) an import's report keeps; the counts cover every
+# row and every rejected row stays downloadable as CSV (editor/campaigns/services/contacts.py).
+CONTACT_IMPORT_REPORT_ROWS = env_int("CONTACT_IMPORT_REPORT_ROWS", 1000)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
@@ -239,6 +262,23 @@ SIMULATOR_HTTP_SENDS_PER_MINUTE = env_int("SIMULATOR_HTTP_SENDS_PER_MINUTE", 30)
 # --- Celery -----------------------------------------------------------------
 # Production names its broker; only a development checkout falls back to the embedded one.
 _broker = env_str("CELERY_BROKER_URL", "") if DEBUG else env_str("CELERY_BROKER_URL")
+
+# --- Cache ------------------------------------------------------------------
+# One cache every process shares: API throttles, the simulator's send limit and the password-reset
+# limits count there (editor/common/ratelimit.py). CACHE_URL picks it: redis://… (or rediss://), db://
+# (the database table flowstudio_cache, made by `manage.py createcachetable`) or locmem:// (one process
+# only: check --deploy flags it). Unset: the broker's Redis when the broker is Redis, else the database.
+CACHE_URL = env_str("CACHE_URL", "") or (_broker if _broker.startswith(("redis://", "rediss://")) else "db://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    _cache: dict = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+elif CACHE_URL == "db://":
+    _cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "flowstudio_cache"}
+elif CACHE_URL == "locmem://":
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    raise ImproperlyConfiguredEnv(f"The environment variable CACHE_URL={CACHE_URL!r} is invalid: "
+                                  "use redis://host:port/db, db:// or locmem://")
+CACHES = {"default": {**_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "flowstudio")}}
 if _broker:
     CELERY_BROKER_URL = _broker
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -356,6 +396,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Accounts ---------------------------------------------------------------
+# Password-reset e-mails per address and per client ("N/minute|hour|day"; empty: no limit), counted in
+# the shared cache (editor/accounts/reset_limits.py).
+PASSWORD_RESET_RATE_ADDRESS = env_str("PASSWORD_RESET_RATE_ADDRESS", "3/hour")
+PASSWORD_RESET_RATE_CLIENT = env_str("PASSWORD_RESET_RATE_CLIENT", "10/hour")
+for _name in ("PASSWORD_RESET_RATE_ADDRESS", "PASSWORD_RESET_RATE_CLIENT", "API_THROTTLE_ANON", "API_THROTTLE_USER"):
+    _rate = os.environ.get(_name, "")
+    if _rate and not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate.strip()):
+        raise ImproperlyConfiguredEnv(f"The environment variable {_name}={_rate!r} is invalid: use N/minute, N/hour...")
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)
 AXES_RESET_ON_SUCCESS = True

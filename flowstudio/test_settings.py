@@ -8,6 +8,9 @@ os.environ.setdefault("CELERY_TASK_TIME_LIMIT", "20")
 os.environ.setdefault("CELERY_TASK_SOFT_TIME_LIMIT", "15")
 os.environ.setdefault("SAMESPACE_READ_TIMEOUT", "3")
 os.environ.setdefault("SAMESPACE_CONNECT_TIMEOUT", "2")
+# Tests clear the cache between them (tests/support/fixtures.py): never the broker's Redis database.
+# The test of one limit across processes (tests/common/test_shared_throttles.py) names a Redis cache.
+os.environ.setdefault("CACHE_URL", "locmem://")
 
 from flowstudio.settings import *  # noqa: E402,F403
 

@@ -18,6 +18,7 @@ import time
 import uuid
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -140,17 +141,33 @@ def call_flow(request: HttpRequest) -> HttpResponse:
     return response
 
 
+class RequestFilters(forms.Form):
+    """The sandbox log's filters. Plain Django fields: they answer a field error for ``²``, a NUL
+    character or a 5,000-digit limit, where ``isdigit()`` then ``int()`` raised."""
+
+    idempotency_key = forms.CharField(required=False, max_length=200)
+    number = forms.CharField(required=False, max_length=40)
+    status = forms.IntegerField(required=False, min_value=100, max_value=599)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIST)
+
+
 @require_GET
 def request_list(request: HttpRequest) -> JsonResponse:
     """Requests received, newest first. Filters: ?idempotency_key= ?number= ?status= ?limit= (default 100)."""
+    filters = RequestFilters(request.GET)
+    if not filters.is_valid():
+        fields = {name: list(problems) for name, problems in filters.errors.items()}
+        first = next(iter(fields))
+        return JsonResponse(
+            {"message": f"{first}: {fields[first][0]}", "code": "validation_failed", "extra": {"fields": fields}},
+            status=400,
+        )
+    wanted = filters.cleaned_data
     qs = SandboxRequest.objects.all()
     for name in ("idempotency_key", "number"):
-        value = request.GET.get(name)
-        if value:
-            qs = qs.filter(**{name: value})
-    status = request.GET.get("status", "")
-    if status.isdigit():
-        qs = qs.filter(status=int(status))
-    limit = request.GET.get("limit", "100")
-    limit = min(int(limit), MAX_LIST) if limit.isdigit() else 100
+        if wanted[name]:
+            qs = qs.filter(**{name: wanted[name]})
+    if wanted["status"] is not None:
+        qs = qs.filter(status=wanted["status"])
+    limit = wanted["limit"] or 100
     return JsonResponse({"count": qs.count(), "results": [r.as_json() for r in qs[:limit]]})

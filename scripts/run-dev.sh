@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
+# The demo credential (manage.py demo_setup) points at the sandbox on this port.
+export SITE_PORT="${SITE_PORT:-8000}"
 BIN=.venv/bin
 pids=()
 cleanup() {
@@ -14,8 +16,8 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/python manage.py runserver 127.0.0.1:8000 --noreload & pids+=($!)
+$BIN/python manage.py runserver "127.0.0.1:$SITE_PORT" --noreload & pids+=($!)
 $BIN/celery -A flowstudio worker --loglevel=INFO --concurrency=2 --hostname=worker@%h & pids+=($!)
 $BIN/celery -A flowstudio beat --loglevel=INFO --pidfile= & pids+=($!)
-echo "FlowStudio is running on http://127.0.0.1:8000/ (Ctrl+C stops the web server, worker and beat)."
+echo "FlowStudio is running on http://127.0.0.1:$SITE_PORT/ (Ctrl+C stops the web server, worker and beat)."
 wait -n

@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "editor.accounts"
     verbose_name = "Teams and accounts"
+
+    def ready(self) -> None:
+        # The deploy checks of editor/common/checks.py register themselves when imported.
+        from editor.common import checks  # noqa: F401

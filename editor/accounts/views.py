@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from editor.accounts import services as team_services
 from editor.accounts.forms import MemberAddForm, RoleForm
 from editor.accounts.models import Membership, Role, Team
+from editor.accounts.reset_limits import ResetRateLimitMixin
 from editor.accounts.selectors import membership_for, teams_for_user
 from editor.common.api.errors import error_body
 from editor.common.errors import ServiceError
@@ -70,7 +71,7 @@ class PasswordChangeView(BootstrapFormMixin, auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-class PasswordResetView(BootstrapFormMixin, auth_views.PasswordResetView):
+class PasswordResetView(ResetRateLimitMixin, BootstrapFormMixin, auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"

@@ -11,8 +11,9 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from editor.calls.filters import CallFilters
 from editor.calls.models import Call, Credential
-from editor.calls.selectors import BadFilter, filter_calls
+from editor.calls.selectors import filter_calls
 from editor.calls.services.calls import normalise_number
 from editor.common.errors import InvalidFields
 from editor.common.forms import SiteForm
@@ -134,7 +135,8 @@ class LaunchForm(SiteForm):
 
     def _chosen_flow_id(self) -> int | None:
         raw = self.data.get("flow") if self.is_bound else self.initial.get("flow")
-        return int(raw) if str(raw or "").isdigit() else None
+        text = str(raw or "")
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
     def clean_number(self) -> str:
         try:
@@ -179,12 +181,14 @@ class CallFilterForm(SiteForm):
         self.fields["flow"].widget.choices = [("", "Any"), *((f["id"], f["name"]) for f in flows)]
 
     def filter(self, calls: QuerySet[Call]) -> QuerySet[Call]:
-        """``calls`` narrowed by the filters (the selector's rules); none while a filter is malformed."""
+        """``calls`` narrowed by the filters, typed as the API types them (editor/calls/filters.py);
+        none while a filter is malformed (its error is then beside its field)."""
         if not self.is_valid():
             return calls.none()
-        for name in self.fields:
-            try:
-                filter_calls(calls, {name: self.cleaned_data[name]})
-            except BadFilter as exc:
-                self.add_error(name, str(exc))
-        return calls.none() if self.errors else filter_calls(calls, self.cleaned_data)
+        typed = CallFilters({name: value for name, value in self.cleaned_data.items() if value})
+        if not typed.is_valid():
+            for name, problems in typed.errors.items():
+                for problem in problems:
+                    self.add_error(name if name in self.fields else None, problem)
+            return calls.none()
+        return filter_calls(calls, typed.cleaned_data)

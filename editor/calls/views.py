@@ -165,7 +165,9 @@ def _calls_page(request: HttpRequest, *, launch_form: LaunchForm | None = None, 
     choices = _launch_choices(request.user)
     if launch_form is None:
         wanted = request.GET.get("flow", "")
-        launch_form = LaunchForm(**choices, initial={"flow": int(wanted)} if wanted.isdigit() else {})
+        # Only a plain id opens the form on that flow ("²".isdigit() is true, int("²") fails).
+        chosen = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 19 else None
+        launch_form = LaunchForm(**choices, initial={"flow": chosen} if chosen else {})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "calls/call_list.html", {

@@ -164,7 +164,7 @@ class CampaignPacing(models.Model):
 
 
 class ContactImport(models.Model):
-    """The report of one CSV upload: nothing read is left out of it."""
+    """The report of one CSV upload: counts of every row read, and the first rows of each kind."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255, blank=True, default="")
@@ -189,6 +189,23 @@ class ContactImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename or 'CSV'}: {self.imported} imported, {self.rejected} rejected"
+
+
+class RejectedRow(models.Model):
+    """Every rejected row of an import, for the rejected rows' CSV download. The report itself keeps
+    only the first CONTACT_IMPORT_REPORT_ROWS of each kind (editor/campaigns/services/contacts.py)."""
+
+    contact_import = models.ForeignKey(ContactImport, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveIntegerField()
+    value = models.CharField(max_length=100, blank=True, default="")
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["contact_import", "line"]
+        indexes = [models.Index(fields=["contact_import", "line"], name="rejected_row_by_line")]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
 
 
 class DoNotCall(models.Model):

@@ -3,8 +3,6 @@ progress figures shown on the campaign page and in the API."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +16,7 @@ from editor.campaigns import clock
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
 from editor.campaigns.window import next_open, pacing_summary, plain_duration
+from editor.common.csvsafe import SafeCsvWriter
 from editor.events.selectors import (
     OUTCOME_CSV_HEADERS,
     outcome_csv_cells,
@@ -129,49 +128,35 @@ RESULT_HEADERS = ["line", "number", "status", "attempts", "note", "last_call_id"
 
 
 def results_rows(campaign: Campaign) -> Iterator[str]:
-    """The per-contact results as CSV text, one row at a time (streamed; bounded memory)."""
+    """The per-contact results as CSV text, one row at a time (streamed; bounded memory). Every cell
+    goes through editor/common/csvsafe.py: a contact field such as ``=1+2`` comes out as text."""
     columns = list(campaign.columns or [])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
-
-    writer.writerow(RESULT_HEADERS + OUTCOME_CSV_HEADERS + columns)
-    yield flush()
+    writer = SafeCsvWriter(RESULT_HEADERS + OUTCOME_CSV_HEADERS + columns, phone_columns=["number"])
+    yield writer.header_row()
     contacts = campaign.contacts.select_related("last_call").order_by("id")
     batch: list[CampaignContact] = []
     for contact in contacts.iterator(chunk_size=2000):
         batch.append(contact)
         if len(batch) == CSV_BATCH:
-            yield _result_rows(campaign, with_outcomes(batch), columns, writer, flush)
+            yield from _result_rows(campaign, with_outcomes(batch), columns, writer)
             batch = []
     if batch:
-        yield _result_rows(campaign, with_outcomes(batch), columns, writer, flush)
+        yield from _result_rows(campaign, with_outcomes(batch), columns, writer)
 
 
-CSV_BATCH = 500  # contacts per outcomes query and per chunk of the streamed CSV
+CSV_BATCH = 500  # contacts per outcomes query
 
 
-def _result_rows(campaign: Campaign, contacts: list[CampaignContact], columns: list[str], writer: Any,
-                 flush: Any) -> str:
+def _result_rows(campaign: Campaign, contacts: list[CampaignContact], columns: list[str],
+                 writer: SafeCsvWriter) -> Iterator[str]:
     for contact in contacts:
         call = contact.last_call
-        writer.writerow([
-            contact.line or "", contact.number, contact.status, contact.attempts, _safe(contact.note),
+        yield writer.row([
+            contact.line or "", contact.number, contact.status, contact.attempts, contact.note,
             call.pk if call else "", call.status if call else "", (call.response_status or "") if call else "",
-            call.samespace_call_id if call else "", _safe(call.error) if call else "",
+            call.samespace_call_id if call else "", call.error if call else "",
             contact.finished_at.isoformat() if contact.finished_at else "",
             contact.timezone or campaign.timezone,
             *outcome_csv_cells(contact.outcome),  # type: ignore[attr-defined]
-            *[_safe(str((contact.variables or {}).get(name, ""))) for name in columns],
+            *[(contact.variables or {}).get(name, "") for name in columns],
         ])
-    return flush()
-
-
-def _safe(text: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editor.campaigns import views
+from editor.campaigns import downloads, views
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/review", views.campaign_review, name="campaign_review"),
     path("campaigns/<int:campaign_id>/progress.json", views.campaign_progress, name="campaign_progress"),
     path("campaigns/<int:campaign_id>/results.csv", views.campaign_results, name="campaign_results"),
+    path("campaigns/<int:campaign_id>/imports/<int:import_id>/rejected.csv", downloads.import_rejected,
+         name="campaign_import_rejected"),
     path("campaigns/<int:campaign_id>/delete", views.campaign_delete_view, name="campaign_delete"),
     path("campaigns/<int:campaign_id>/<str:verb>", views.campaign_action, name="campaign_action"),
     path("do-not-call/", views.dnc_list, name="dnc_list"),

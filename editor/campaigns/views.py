@@ -33,6 +33,7 @@ from editor.accounts.permissions import Role
 from editor.calls import selectors as call_selectors
 from editor.campaigns import clock
 from editor.campaigns.api.campaigns import results_response
+from editor.campaigns.filters import DoNotCallFilters
 from editor.campaigns.forms import (
     ContactsUploadForm,
     DncAddForm,
@@ -367,10 +368,13 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"{entry.number} will never be called by {team.name}'s campaigns.")
                     return redirect("dnc_list")
-    search = request.GET.get("search", "").strip()
+    filters = DoNotCallFilters(request.GET)
+    search = filters.cleaned_data["search"] if filters.is_valid() else ""
+    if filters.errors:
+        messages.error(request, filters.errors_text())
     qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
     if search:
-        qs = qs.filter(number__contains=search[:20])
+        qs = qs.filter(number__contains=search)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "query": urlencode({"search": search}) if search else "",

@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .blocks import BLOCKS, NEXT
+from .checks import HTTP_METHOD_SET, HTTP_METHODS
 from .messages import label_for
 from .parse import id_text, parse
 from .runtime import (
@@ -363,6 +364,10 @@ class Run:
             self._broken(step, "it has no web address")
         elif not isinstance(method, str):
             self._broken(step, "its method is not text")
+        elif method not in HTTP_METHOD_SET:
+            # Only the registry's methods are ever sent (editor/flowcore/checks.py), whatever the
+            # document says: no CONNECT, TRACE, lower case or header injection through the method.
+            self._broken(step, "its method is not one of " + ", ".join(HTTP_METHODS))
         elif not isinstance(branches, dict):
             self._broken(step, "it does not say where to go when the request succeeds or fails")
         else:

@@ -36,6 +36,8 @@ import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError, ProtocolError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
+from editor.flowcore.checks import HTTP_METHOD_SET, HTTP_METHODS
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_BYTES = 256 * 1024
@@ -201,7 +203,10 @@ def send(
     began = time.monotonic()
     deadline = began + timeout
     redirects: list[str] = []
-    method = method.upper()
+    if method not in HTTP_METHOD_SET:
+        # The flow core's registry of methods is the only one sent; anything else (CONNECT, TRACE,
+        # a method carrying CR/LF or thousands of characters) never reaches the socket.
+        raise Refused("the method must be one of " + ", ".join(HTTP_METHODS) + ".")
     while True:
         target = check_url(url, allowed)
         status, location, body = _exchange(method, target, deadline, max_bytes, ca_certs)

@@ -25,6 +25,7 @@ from editor.accounts import selectors as account_selectors
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
 from editor.flows import selectors as flow_selectors
+from editor.flows.filters import FlowPageFilters
 from editor.flows.forms import ImportFlowForm, NewFlowForm
 from editor.flows.models import Flow
 from editor.flows.selectors import StepCount
@@ -75,7 +76,10 @@ def _list_page(
     status: int = 200,
 ) -> HttpResponse:
     """The flows list; a refused new-flow or import form is shown in its open dialog."""
-    query = request.GET.get("q", "").strip()
+    filters = FlowPageFilters(request.GET)
+    query = filters.cleaned_data["q"] if filters.is_valid() else ""
+    if filters.errors:
+        messages.error(request, filters.errors_text())
     flows = (
         flow_selectors.flows_for_user(user=request.user)
         .select_related("team", "updated_by")

@@ -148,7 +148,7 @@ def test_it_shows_every_bad_filter_beside_its_field(client, viewer, version, cre
     response = client.get("/calls/", {"status": "lost", "flow": "abc", "date": "2026-13-45", "number": "555"})
     html = response.content.decode()
     status, flow, day = (rendered_field(html, f"f-{n}") for n in ("status", "flow", "date"))
-    assert status.invalid and status.errors.startswith("Unknown status 'lost'")
+    assert status.invalid and status.errors.startswith("Unknown value 'lost'")
     assert flow.invalid and flow.label == "Flow" and flow.errors == "Use an id (a whole number)."
     assert day.invalid and day.label == "Day" and day.value == "2026-13-45"
     assert day.errors == "Use a date like 2026-01-31."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 
 import pytest
 from cryptography.fernet import Fernet
@@ -80,10 +81,14 @@ def test_it_publishes_only_the_call_id(team, samespace_example_fixed, django_cap
 
 @pytest.mark.slow
 def test_it_leaves_no_plaintext_token_in_a_database_dump_or_the_logs(worker, version, calls_team, sandbox_url,
-                                                                      settings):
+                                                                      settings, caplog, capfd):
     from django.db import connection
 
     from editor.calls.services.calls import call_create
+
+    # The web server here is pytest-django's live server in this process (serving the sandbox that
+    # receives the token): everything it logs, at any level, and writes to stdout or stderr is searched.
+    caplog.set_level(logging.DEBUG)
 
     settings.SANDBOX_AUTH_TOKEN = TOKEN  # the sandbox (in this process) now expects this token
     credential = credential_create(team=calls_team, user=None, name="Real", cloud_id="C", auth_token=TOKEN,
@@ -108,3 +113,8 @@ def test_it_leaves_no_plaintext_token_in_a_database_dump_or_the_logs(worker, ver
     assert "REDACTED" in everything
     assert TOKEN not in everything
     assert TOKEN not in worker.text()
+    server_output = capfd.readouterr()
+    # The web server's log was captured: it logged the sandbox's 401 to the wrong token.
+    assert any("/sandbox/" in record.getMessage() for record in caplog.records), caplog.text[-2000:]
+    assert TOKEN not in caplog.text
+    assert TOKEN not in server_output.out + server_output.err

@@ -162,10 +162,12 @@ def test_it_pages_searches_and_orders_the_list(api_as, team, owner):
     newest_first = client.get("/api/flows/").json()["results"]
     assert newest_first[0]["name"] == "Echo reminder"
     assert_error_shape(client.get("/api/flows/?page=9"), 404)
-    # An unknown ordering is ignored rather than an error, and so is a team that is not a number.
+    # An unknown ordering is ignored rather than an error; a team that is not an id is a field error.
     assert client.get("/api/flows/?ordering=document").status_code == 200
     for team in ("x", "²", "9" * 40):
-        assert client.get(f"/api/flows/?team={team}").json()["count"] == 5
+        response = client.get(f"/api/flows/?team={team}")
+        assert_error_shape(response, 400)
+        assert "team" in response.json()["extra"]["fields"]
 
 
 def test_it_counts_steps_in_the_list_without_loading_documents(api_as, team, owner):

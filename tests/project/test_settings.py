@@ -21,7 +21,7 @@ PRODUCTION_ENV = {
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     # Only what production would have: none of the test suite's development switches.
     dev_only = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL",
-                "CELERY_BROKER_URL"}
+                "CELERY_BROKER_URL", "CACHE_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in dev_only}
     clean["DJANGO_SETTINGS_MODULE"] = "flowstudio.settings"
     return subprocess.run(

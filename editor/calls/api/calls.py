@@ -20,9 +20,10 @@ from rest_framework.views import APIView
 
 from editor.accounts.permissions import TeamScopedApiMixin, require_edit_role
 from editor.calls.errors import LaunchRefused
+from editor.calls.filters import CallFilters
 from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import BadFilter, calls_for_user, filter_calls
+from editor.calls.selectors import calls_for_user, filter_calls
 from editor.calls.services.calls import call_again, call_launch
 from editor.common.api.parsers import LimitedJSONParser
 from editor.common.api.schema import ErrorSerializer
@@ -201,10 +202,7 @@ class CallViewSet(TeamScopedApiMixin, ApiViewSet):
         return qs
 
     def list_queryset(self):
-        try:
-            return filter_calls(self.get_queryset(), self.request.query_params)
-        except BadFilter as exc:
-            raise ValidationError({exc.field: [str(exc)]})
+        return filter_calls(self.get_queryset(), CallFilters.parse(self.request.query_params))
 
     @extend_schema(
         summary="Call again: a new call (new idempotency key) with the same flow version, number and variables",

@@ -21,6 +21,7 @@ from editor.calls.selectors import credentials_for_user
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.common.params import TeamFilter
 
 OWNER_MESSAGE = "Only team owners can add, change or delete Samespace credentials."
 
@@ -127,9 +128,10 @@ class CredentialViewSet(ApiViewSet):
 
     def get_queryset(self):
         qs = credentials_for_user(user=self.request.user)
-        team = self.request.query_params.get("team", "")
-        if self.action == "list" and team.isdigit() and len(team) < 19:
-            qs = qs.filter(team_id=int(team))
+        if self.action == "list":
+            team = TeamFilter.parse(self.request.query_params)["team"]
+            if team is not None:
+                qs = qs.filter(team_id=team)
         return qs
 
     def create(self, request):

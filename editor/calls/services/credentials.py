@@ -89,11 +89,15 @@ def credential_update(
     base_url: str | None = None,
     send_events: bool | None = None,
 ) -> Credential:
-    """Change what is given; an empty or absent token keeps the stored one."""
+    """Change what is given; an empty or absent token keeps the stored one, except with a new base URL:
+    the stored token is only ever sent where it was entered for, so moving it takes the token again."""
     if auth_token == "":
         auth_token = None
     problems = _check(name=name, cloud_id=cloud_id, auth_token=auth_token, base_url=base_url,
                       send_events=send_events, creating=False)
+    moving = isinstance(base_url, str) and base_url.strip().rstrip("/") != credential.base_url.strip().rstrip("/")
+    if moving and auth_token is None:
+        problems.setdefault("auth_token", []).append("Enter the token again to use it with a new base URL.")
     if problems:
         raise InvalidFields(problems)
     if name is not None:

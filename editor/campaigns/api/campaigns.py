@@ -39,7 +39,8 @@ from rest_framework.views import APIView
 
 from editor.accounts.permissions import TeamChoiceMixin, TeamScopedApiMixin, require_edit_role
 from editor.calls.selectors import credential_in_team
-from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, DoNotCall
+from editor.campaigns.filters import CampaignFilters, DoNotCallFilters
+from editor.campaigns.models import Campaign, CampaignContact, ContactStatus, DoNotCall
 from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
@@ -187,6 +188,13 @@ class ContactFilterSerializer(serializers.Serializer):
     pressed = serializers.RegexField(r"^[0-9*#]{0,64}$", required=False,
                                      help_text="Only contacts who pressed exactly these keys at a digits step.")
 
+    def validate_status(self, value: str) -> str:
+        unknown = [part for part in value.split(",") if part and part not in ContactStatus.values]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown value {unknown[0][:40]!r}; use {', '.join(ContactStatus.values)}.")
+        return value
+
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with a header line.")
@@ -260,14 +268,12 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
 
     def get_queryset(self):
         qs = campaigns_for_user(user=self.request.user).order_by("-created_at", "-id")
-        params = self.request.query_params
         if self.action == "list":
-            wanted = [s for s in params.get("status", "").split(",") if s in CampaignStatus.values]
-            if wanted:
-                qs = qs.filter(status__in=wanted)
-            team = params.get("team", "")
-            if team.isdigit() and len(team) < 19:
-                qs = qs.filter(team_id=int(team))
+            wanted = CampaignFilters.parse(self.request.query_params)
+            if wanted["status"]:
+                qs = qs.filter(status__in=wanted["status"])
+            if wanted["team"] is not None:
+                qs = qs.filter(team_id=wanted["team"])
         return qs
 
     def _detail(self, campaign: Campaign, code: int = status.HTTP_200_OK) -> Response:
@@ -391,12 +397,12 @@ class DoNotCallViewSet(TeamScopedApiMixin, ApiViewSet):
 
     def get_queryset(self):
         qs = dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
-        search = self.request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(number__contains=search[:20])
-        team = self.request.query_params.get("team", "")
-        if team.isdigit() and len(team) < 19:
-            qs = qs.filter(team_id=int(team))
+        if self.action == "list":
+            wanted = DoNotCallFilters.parse(self.request.query_params)
+            if wanted["search"]:
+                qs = qs.filter(number__contains=wanted["search"])
+            if wanted["team"] is not None:
+                qs = qs.filter(team_id=wanted["team"])
         return qs
 
     def create(self, request):

@@ -1,9 +1,10 @@
-"""Campaign endpoints: /api/campaigns/ (with results.csv) and /api/do-not-call/."""
+"""Campaign endpoints: /api/campaigns/ (with results.csv and each import's rejected.csv) and /api/do-not-call/."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from editor.campaigns.api.campaigns import CampaignResultsView, CampaignViewSet, DoNotCallViewSet
+from editor.campaigns.api.rejected import RejectedRowsView
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")
@@ -11,4 +12,6 @@ router.register("do-not-call", DoNotCallViewSet, basename="do-not-call")
 urlpatterns = [
     *router.urls,
     path("campaigns/<int:pk>/results.csv", CampaignResultsView.as_view(), name="campaign-results"),
+    path("campaigns/<int:pk>/imports/<int:import_id>/rejected.csv", RejectedRowsView.as_view(),
+         name="campaign-import-rejected"),
 ]

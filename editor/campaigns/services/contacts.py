@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import phonenumbers
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 from phonenumbers import timezone as number_zones
 
-from editor.campaigns.models import Campaign, CampaignContact, ContactImport, ContactStatus, DoNotCall
+from editor.campaigns.models import Campaign, CampaignContact, ContactImport, ContactStatus, DoNotCall, RejectedRow
 from editor.common.errors import InvalidFields, ServiceError
 from editor.flowcore import contact_variables_used
 
@@ -253,6 +254,7 @@ def _number_cell(row: Row, layout: Layout) -> str:
 
 @dataclass
 class Report:
+    keep: int = 1000  # rows of each kind kept in the report (CONTACT_IMPORT_REPORT_ROWS)
     rows: int = 0
     imported: int = 0
     duplicates: int = 0
@@ -262,6 +264,12 @@ class Report:
     duplicate_rows: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
     dnc_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def note(self, kept: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+        """Keep ``entry`` in the report while it holds fewer than ``keep`` of its kind: a million bad
+        rows must not become a million-entry report (the rejected ones are all in RejectedRow)."""
+        if len(kept) < self.keep:
+            kept.append(entry)
 
     def check(self) -> None:
         accounted = self.imported + self.duplicates + self.do_not_call + self.rejected + self.empty
@@ -277,11 +285,16 @@ def contacts_import(*, campaign: Campaign, upload: Any, number_column: str | Non
     headers, rows = _rows(text, delimiter)
     layout = _layout(headers, number_column, delimiter)
     region = campaign.default_region
-    report = Report()
+    report = Report(keep=settings.CONTACT_IMPORT_REPORT_ROWS)
     zones: set[str] = set()
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # one import at a time
+        item = ContactImport.objects.create(
+            campaign=campaign, filename=filename[:255], number_column=layout.headers[layout.number_index],
+            columns=layout.columns(), created_by=user if user is not None and user.is_authenticated else None,
+        )
         batch: list[tuple[Row, str, str, dict[str, str]]] = []
+        rejections: list[RejectedRow] = []
         for row in rows:
             report.rows += 1
             if not any(cell.strip() for cell in row.cells):
@@ -291,7 +304,12 @@ def contacts_import(*, campaign: Campaign, upload: Any, number_column: str | Non
                 number, zone, variables = _row_values(row, layout, region)
             except BadNumber as exc:
                 report.rejected += 1
-                report.rejected_rows.append({"line": row.line, "value": _number_cell(row, layout), "reason": str(exc)})
+                entry = {"line": row.line, "value": _number_cell(row, layout), "reason": str(exc)[:300]}
+                report.note(report.rejected_rows, entry)
+                rejections.append(RejectedRow(contact_import=item, **entry))
+                if len(rejections) >= BATCH:
+                    RejectedRow.objects.bulk_create(rejections)
+                    rejections = []
                 continue
             batch.append((row, number, zone, variables))
             if len(batch) >= BATCH:
@@ -299,17 +317,16 @@ def contacts_import(*, campaign: Campaign, upload: Any, number_column: str | Non
                 batch = []
         if batch:
             _store(campaign, batch, report, zones)
+        RejectedRow.objects.bulk_create(rejections)
         report.check()
         campaign.columns = sorted(set(campaign.columns or []) | {v for v in layout.variables if v})
         campaign.zones = sorted(set(campaign.zones or []) | zones)
         campaign.save(update_fields=["columns", "zones", "updated_at"])
-        return ContactImport.objects.create(
-            campaign=campaign, filename=filename[:255], number_column=layout.headers[layout.number_index],
-            columns=layout.columns(), rows=report.rows, imported=report.imported, duplicates=report.duplicates,
-            do_not_call=report.do_not_call, rejected=report.rejected, empty=report.empty,
-            duplicate_rows=report.duplicate_rows, rejected_rows=report.rejected_rows, dnc_rows=report.dnc_rows,
-            created_by=user if user is not None and user.is_authenticated else None,
-        )
+        for name in ("rows", "imported", "duplicates", "do_not_call", "rejected", "empty", "duplicate_rows",
+                     "rejected_rows", "dnc_rows"):
+            setattr(item, name, getattr(report, name))
+        item.save()
+        return item
 
 
 def _store(campaign: Campaign, batch: list[tuple[Row, str, str, dict[str, str]]], report: Report,
@@ -322,13 +339,13 @@ def _store(campaign: Campaign, batch: list[tuple[Row, str, str, dict[str, str]]]
     for row, number, zone, variables in batch:
         if number in earlier:
             report.duplicates += 1
-            report.duplicate_rows.append({"line": row.line, "number": number, "first_line": earlier[number]})
+            report.note(report.duplicate_rows, {"line": row.line, "number": number, "first_line": earlier[number]})
             continue
         earlier[number] = row.line
         on_list = number in blocked
         if on_list:
             report.do_not_call += 1
-            report.dnc_rows.append({"line": row.line, "number": number})
+            report.note(report.dnc_rows, {"line": row.line, "number": number})
         else:
             report.imported += 1
             zones.add(zone)
@@ -375,8 +392,11 @@ def contacts_preview(*, campaign: Campaign, upload: Any, number_column: str | No
 
 
 def import_report(item: ContactImport) -> dict[str, Any]:
-    """The API/page representation of a stored import report."""
+    """The API/page representation of a stored import report: counts of every row, and at most
+    ``report_rows_limit`` rows of each kind (every rejected row is in the rejected rows' CSV)."""
     return {
+        "report_rows_limit": settings.CONTACT_IMPORT_REPORT_ROWS,
+        "rejected_download": f"/api/campaigns/{item.campaign_id}/imports/{item.pk}/rejected.csv",
         "id": item.pk, "filename": item.filename, "number_column": item.number_column, "columns": item.columns,
         "rows": item.rows, "imported": item.imported, "duplicates": item.duplicates,
         "do_not_call": item.do_not_call, "rejected": item.rejected, "empty": item.empty,
@@ -384,3 +404,4 @@ def import_report(item: ContactImport) -> dict[str, Any]:
         "do_not_call_rows": item.dnc_rows,
         "created_at": item.created_at.isoformat() if item.created_at else None,
     }
+

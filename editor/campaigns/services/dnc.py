@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -92,7 +93,8 @@ def dnc_import(*, team: Team, upload: Any, number_column: str | None = None, reg
                 number, _ = normalise_number(raw, region)
             except BadNumber as exc:
                 report["rejected"] += 1
-                report["rejected_rows"].append({"line": row.line, "value": raw[:100], "reason": str(exc)})
+                if len(report["rejected_rows"]) < settings.CONTACT_IMPORT_REPORT_ROWS:  # counts cover the rest
+                    report["rejected_rows"].append({"line": row.line, "value": raw[:100], "reason": str(exc)})
                 continue
             if number in seen:
                 report["duplicates"] += 1

@@ -143,11 +143,29 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, Any], dict[str, 
     return exc.status_code, code, str(exc.detail), extra, headers
 
 
+def _throttle_unauthenticated(exc: Exception, request: Any) -> Exception:
+    """A refused token or a request without one counts against the client's anonymous limit.
+
+    DRF authenticates and checks permissions before it throttles, so such a request ends in 401
+    before any throttle runs: guessing tokens would never slow down. Once the anonymous bucket
+    (editor/common/api/throttling.py, in the shared cache) is full, the answer is 429 instead.
+    """
+    if request is None or not isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return exc
+    from editor.common.api.throttling import FailedAuthThrottle
+
+    throttle = FailedAuthThrottle()
+    if throttle.allow_request(request, None):
+        return exc
+    return exceptions.Throttled(wait=throttle.wait())
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES, which import this module.
     from rest_framework.views import set_rollback
 
     request = context.get("request")
+    exc = _throttle_unauthenticated(exc, request)
     described = _describe(exc)
     if described is None:
         # Unexpected: keep the traceback in the logs (and let Django's test client see it),

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from rest_framework.filters import SearchFilter
 
+from editor.common.params import QueryForm, TextField
+
+
+class SearchTerms(QueryForm):
+    search = TextField()
+
 
 class NameSearchFilter(SearchFilter):
-    """``?search=`` over the view's ``search_fields``.
-
-    A NUL character cannot reach PostgreSQL in a query, so it is dropped from the terms.
-    """
+    """``?search=`` over the view's ``search_fields``, typed like every query parameter
+    (editor/common/params.py): a NUL character or an overlong search is a 400 naming ``search``."""
 
     def get_search_terms(self, request):
-        terms = super().get_search_terms(request)
-        return [cleaned for term in terms if (cleaned := term.replace("\x00", ""))]
+        SearchTerms.parse({"search": request.query_params.get(self.search_param, "")})
+        return super().get_search_terms(request)

@@ -21,3 +21,11 @@ class AnonThrottle(_SettingsRate, AnonRateThrottle):
 
 class UserThrottle(_SettingsRate, UserRateThrottle):
     scope = "user"
+
+
+class FailedAuthThrottle(AnonThrottle):
+    """The anonymous bucket of the client, counted for a request answered 401 (a refused token or
+    none: editor/common/api/errors.py). The user is not looked at: none was authenticated."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -26,6 +26,7 @@ from editor.flows.api.diff import DIFF_PARAMETERS, DiffQuerySerializer, FlowDiff
 from editor.flows.api.schema import errors
 from editor.flows.api.simulator.serializers import PublishedVersionSerializer
 from editor.flows.errors import FlowArchived, InvalidDocument, StaleRevision
+from editor.flows.filters import FlowFilters
 from editor.flows.models import Flow
 from editor.flows.selectors import flow_compare, flows_for_api, versions_for_flow, versions_with_summaries
 from editor.flows.services.flows import (
@@ -80,11 +81,10 @@ class FlowViewSet(TeamScopedApiMixin, ApiViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            archived = self.request.query_params.get("archived", "").lower() in ("1", "true", "yes")
-            qs = flows_for_api(user=user, include_archived=archived, with_document=False)
-            team = self.request.query_params.get("team", "")
-            if team.isascii() and team.isdigit() and len(team) < 19:
-                qs = qs.filter(team_id=int(team))
+            wanted = FlowFilters.parse(self.request.query_params)
+            qs = flows_for_api(user=user, include_archived=wanted["archived"], with_document=False)
+            if wanted["team"] is not None:
+                qs = qs.filter(team_id=wanted["team"])
             return qs
         return flows_for_api(user=user, include_archived=True)
 

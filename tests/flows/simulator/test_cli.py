@@ -130,3 +130,29 @@ def test_it_passes_a_flow_without_tests_and_refuses_an_unknown_flow(menu_flow) -
     for flow_id in ("999999", "abc"):
         code, _, error = run(flow_id)
         assert code == 2 and flow_id in error
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["²"],
+        ["٣"],
+        ["9" * 40],
+        ["--no-such-option"],
+        ["1", "2"],
+        ["--file"],
+        ["--file", "missing.json", "--scenarios", "missing.json"],
+        ["--file", "/", "--scenarios", "/"],
+    ],
+    ids=["superscript", "arabic-digit", "huge", "unknown-option", "extra-argument", "no-value", "missing", "folder"],
+)
+def test_any_bad_argument_exits_2_with_one_line(tmp_path: Path, args: list[str]) -> None:
+    result = manage(*args, cwd=tmp_path)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_nul_character_in_a_path_is_a_one_line_error(tmp_path: Path) -> None:
+    code, _, line = run("--file", "a\x00b.json", "--scenarios", "s.json")
+    assert code == 2 and "Cannot read" in line

@@ -59,5 +59,6 @@ class Command(BaseCommand):
             demo_sandbox_setup(team=team, user=user, flow_name=DEMO_FLOWS[1][0])
 
         self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: sign in at http://127.0.0.1:8000/ as {username!r} with password {password!r}"
+            f"Demo ready: sign in at http://127.0.0.1:{settings.SITE_PORT}/ as {username!r} "
+            f"with password {password!r}"
         ))

@@ -17,10 +17,7 @@ editor or owner role.
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -34,6 +31,7 @@ from rest_framework.views import APIView
 
 from editor.accounts.permissions import EDIT_ROLES, VIEWER_MESSAGE, role_of
 from editor.common.api.parsers import LimitedJSONParser
+from editor.common.ratelimit import hit
 from editor.flows.api.schema import errors
 from editor.flows.api.simulator.serializers import (
     FLOW_ID,
@@ -116,20 +114,12 @@ def _sends(inputs: object) -> bool:
 
 
 def _count_send(request: Request) -> None:
-    """Really sending is limited per user (SIMULATOR_HTTP_SENDS_PER_MINUTE): the server is no free proxy."""
+    """Really sending is limited per user (SIMULATOR_HTTP_SENDS_PER_MINUTE): the server is no free proxy.
+    The count lives in the shared cache, so the limit holds across web processes."""
     limit = getattr(settings, "SIMULATOR_HTTP_SENDS_PER_MINUTE", 30)
-    window = int(time.time() // 60)
-    key = f"simulator-sends:{request.user.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired in between
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
-        raise Throttled(
-            wait=60 - time.time() % 60, detail="Too many requests really sent; pretend an outcome or wait a minute."
-        )
+    wait = hit("simulator-sends", str(request.user.pk), f"{limit}/minute")
+    if wait is not None:
+        raise Throttled(wait=wait, detail="Too many requests really sent; pretend an outcome or wait a minute.")
 
 
 class ScenarioListView(FlowTestsView):

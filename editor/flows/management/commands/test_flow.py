@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from editor.common.params import ascii_int
 from editor.flowcore.interpret import FlowNotRunnable, Program
 from editor.flowcore.scenario import check_scenario
 from editor.flows.management.commands.validate_flow import read_json_file
@@ -32,6 +33,19 @@ class Command(BaseCommand):
     help = "Run a call flow's saved tests (scenarios): exit 0 when all pass, 1 when one fails, 2 for bad input."
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        """A bad argument ends in one line on stderr and exit 2 (argparse would print its usage too)."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def error(message: str) -> None:
+            if parser.called_from_command_line:
+                sys.stderr.write(f"{subcommand}: {message} (see --help)\n")
+                sys.exit(2)
+            raise CommandError(f"Error: {message}", returncode=2)
+
+        parser.error = error  # type: ignore[method-assign]
+        return parser
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("flow_id", nargs="?", help="id of a saved flow: run its saved tests on its draft")
@@ -73,9 +87,10 @@ class Command(BaseCommand):
             return document, _scenarios_from(read_json_file(scenarios_path), scenarios_path)
         from editor.flows.models import Flow
 
-        if not flow_id.isdigit() or len(flow_id) > 18:
+        number = ascii_int(flow_id)  # "²".isdigit() is true, but int("²") raises
+        if number is None:
             raise CommandError(f"{flow_id!r} is not a flow id (a whole number).", returncode=2)
-        flow = Flow.objects.filter(pk=int(flow_id)).first()
+        flow = Flow.objects.filter(pk=number).first()
         if flow is None:
             raise CommandError(f"There is no flow with the id {flow_id}.", returncode=2)
         scenarios = [s.as_scenario() for s in flow.scenarios.order_by("generated", "name", "id")]

@@ -20,6 +20,8 @@ def read_json_file(path: str) -> Any:
         raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.", returncode=2) from exc
     except UnicodeDecodeError as exc:
         raise CommandError(f"{path} is not a text file (it is not UTF-8).", returncode=2) from exc
+    except ValueError as exc:  # a NUL character in the path ("embedded null byte")
+        raise CommandError(f"Cannot read {path!r}: {exc}.", returncode=2) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

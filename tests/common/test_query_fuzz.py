@@ -1,0 +1,89 @@
+"""A property-based run over the query parameters of every API list and page: whatever the values
+(NUL characters, digits that are not ASCII, huge and far-future numbers and dates, plain noise), the
+answer is never a 500, and an API 4xx is the error shape. Run on PostgreSQL, where a NUL in a query
+is a DataError that SQLite never shows."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from tests.support.api import is_error_body, token_client
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or 60
+
+NASTY = ["²", "٣", "０", "1\x00", "\x00", "9" * 19, "9" * 5000, "-1", "0", "1e9", " 1", "9999-12-31",
+         "0001-01-01", "2026-02-30", "9999-12-31T23:59:59+14:00", "²⁰²⁶-01-01", "a,b,,", ",".join(["1"] * 300)]
+VALUES = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=30),  # any code point but surrogates, NUL included
+    st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=5),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.dates().map(lambda d: d.isoformat()),
+    st.datetimes().map(lambda d: d.isoformat()),
+)
+COMMON = ["page", "page_size", "ordering", "search", "team", "status"]
+API_LISTS = {
+    "/api/flows/": [*COMMON, "archived"],
+    "/api/calls/": [*COMMON, "flow", "credential", "number", "date", "created_after", "created_before", "ids"],
+    "/api/campaigns/": COMMON,
+    "/api/do-not-call/": COMMON,
+    "/api/credentials/": COMMON,
+    "/api/teams/": COMMON,
+}
+PAGES = {
+    "/flows/": ["q", "page"],
+    "/calls/": ["flow", "date", "number", "status", "page"],
+    "/do-not-call/": ["search", "page"],
+    "/campaigns/": ["page", "status"],
+    "/credentials/": ["page", "team"],
+    "/sandbox/requests/": ["idempotency_key", "number", "status", "limit"],
+}
+
+
+def queries(names: list[str]):
+    return st.dictionaries(st.sampled_from(names), VALUES, min_size=1, max_size=4)
+
+
+def run(fetch, targets: dict[str, list[str]], *, api: bool) -> list[str]:
+    failures: list[str] = []
+
+    def exercise_path(path: str, names: list[str]) -> None:
+        @given(query=queries(names))
+        @hsettings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                   suppress_health_check=list(HealthCheck))
+        def exercise(query):
+            with transaction.atomic():  # a database error must not poison the rest of the run
+                response = fetch(path, query)
+            if response.status_code >= 500:
+                failures.append(f"GET {path} {query!r:.200} -> {response.status_code}")
+            elif api and response.status_code >= 400 and not is_error_body(response.json()):
+                failures.append(f"GET {path} {query!r:.200} -> {response.status_code} not the error shape")
+
+        exercise()
+
+    for path, names in targets.items():
+        exercise_path(path, names)
+    return failures
+
+
+def test_no_query_string_makes_the_api_answer_500(owner, team, settings):
+    settings.API_THROTTLE_RATES = {"anon": None, "user": None}
+    api = token_client(owner)
+    failures = run(lambda path, query: api.get(path, query), API_LISTS, api=True)
+    assert not failures, "\n".join(sorted(set(failures))[:30])
+
+
+def test_no_query_string_makes_a_page_answer_500(owner, team):
+    client = Client()
+    client.force_login(owner)
+    failures = run(lambda path, query: client.get(path, query), PAGES, api=False)
+    assert not failures, "\n".join(sorted(set(failures))[:30])
