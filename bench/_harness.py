@@ -421,3 +421,14 @@ def read_queries(folder: Path) -> Iterator[Any]:
 
     for path in folder.glob("queries-*.json"):
         yield json.loads(path.read_text())
+
+
+def add_service_arguments(parser: Any, *, database: str, broker_db: int = 14, broker_help: str = "") -> None:
+    """The options every benchmark with a web server, a worker and a broker takes."""
+    parser.add_argument("--rounds", type=int, default=4, help="the two paths take turns this many times")
+    parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}"))
+    parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL", f"redis://127.0.0.1:6379/{broker_db}"),
+                        help=broker_help or "a Redis URL (a DB of its own: it is purged)")

@@ -59,13 +59,7 @@ def main() -> None:
     parser.add_argument("--batch", action="store_true",
                         help="post each call's events as one list (one request per call) instead of one by one")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
-    parser.add_argument("--rounds", type=int, default=4, help="the two paths take turns this many times")
-    parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes")
-    parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn process")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
-                                                                 "postgres://postgres@127.0.0.1:5432/fs_bench_events"))
-    parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
-                        help="a Redis URL (a DB of its own: it is purged)")
+    h.add_service_arguments(parser, database="fs_bench_events")
     args = parser.parse_args()
 
     run_dir = h.run_dir("bench-events")

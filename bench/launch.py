@@ -57,13 +57,8 @@ def main() -> None:
     parser.add_argument("-n", "--calls", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4,
                         help="worker processes (default 4: the tasks mostly wait on HTTP)")
-    parser.add_argument("--rounds", type=int, default=4, help="the two paths take turns this many times")
-    parser.add_argument("--server-workers", type=int, default=2, help="gunicorn processes serving the sandbox")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
-                                                                 "postgres://postgres@127.0.0.1:5432/fs_bench_launch"))
-    parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
-                        help='a Redis URL (a DB of its own: it is purged), or "filesystem" for the embedded broker')
-    parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn process")
+    h.add_service_arguments(parser, database="fs_bench_launch", broker_help=(
+        'a Redis URL (a DB of its own: it is purged), or "filesystem" for the embedded broker'))
     parser.add_argument("--worker-loglevel", default="WARNING", help="INFO logs every task (slower)")
     args = parser.parse_args()
 

@@ -10,16 +10,14 @@ from editor.common.checks import production_traps
 from tests.project.test_settings import PRODUCTION_ENV, manage
 
 
-def test_the_sandbox_cannot_be_on_with_debug_off():
-    result = manage({**PRODUCTION_ENV, "SANDBOX_ENABLED": "1"}, "check")
+@pytest.mark.parametrize(("setting", "words"), [
+    ({"SANDBOX_ENABLED": "1"}, ["SANDBOX_ENABLED=1", "DEBUG=0"]),  # the sandbox cannot be on with DEBUG off
+    ({"SAMESPACE_INSECURE_HOSTS": "127.0.0.1"}, ["SAMESPACE_INSECURE_HOSTS"]),  # nor plain-http hosts
+], ids=["sandbox", "plain-http"])
+def test_start_up_stops_on_a_development_switch_with_debug_off(setting, words):
+    result = manage({**PRODUCTION_ENV, **setting}, "check")
     assert result.returncode != 0
-    assert "SANDBOX_ENABLED=1" in result.stderr and "DEBUG=0" in result.stderr
-
-
-def test_plain_http_hosts_cannot_be_set_with_debug_off():
-    result = manage({**PRODUCTION_ENV, "SAMESPACE_INSECURE_HOSTS": "127.0.0.1"}, "check")
-    assert result.returncode != 0
-    assert "SAMESPACE_INSECURE_HOSTS" in result.stderr
+    assert all(word in result.stderr for word in words)
 
 
 def test_a_per_process_cache_fails_the_deploy_check():

@@ -89,19 +89,17 @@ def _member(django_user_model, team, username: str, role: str):
     return user
 
 
-@pytest.fixture
-def owner(django_user_model, team):
-    return _member(django_user_model, team, "olivia", "owner")
+def _member_fixture(username: str, role: str):
+    @pytest.fixture
+    def member(django_user_model, team):
+        return _member(django_user_model, team, username, role)
+
+    return member
 
 
-@pytest.fixture
-def editor_user(django_user_model, team):
-    return _member(django_user_model, team, "eddie", "editor")
-
-
-@pytest.fixture
-def viewer(django_user_model, team):
-    return _member(django_user_model, team, "vera", "viewer")
+owner = _member_fixture("olivia", "owner")
+editor_user = _member_fixture("eddie", "editor")
+viewer = _member_fixture("vera", "viewer")
 
 
 @pytest.fixture

@@ -12,9 +12,6 @@ from editor.legacy.adopt import adopt
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [
-        ("editor", "0004_campaigns"),
-        ("flows", "0001_initial"),
-    ]
+    dependencies = [("editor", "0004_campaigns"), ("flows", "0001_initial")]
 
     operations = [migrations.SeparateDatabaseAndState(state_operations=adopt("calls", defaults={"credential.base_url": default_base_url}))]

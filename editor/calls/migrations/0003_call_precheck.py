@@ -9,10 +9,4 @@ class Migration(migrations.Migration):
         ('calls', '0002_rename_tables'),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name='call',
-            name='precheck',
-            field=models.CharField(blank=True, default='', max_length=40),
-        ),
-    ]
+    operations = [migrations.AddField("call", "precheck", models.CharField(blank=True, default="", max_length=40))]

@@ -11,9 +11,6 @@ from editor.legacy.adopt import adopt
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [
-        ("editor", "0004_campaigns"),
-        ("calls", "0001_initial"),
-    ]
+    dependencies = [("editor", "0004_campaigns"), ("calls", "0001_initial")]
 
     operations = [migrations.SeparateDatabaseAndState(state_operations=adopt("campaigns", defaults={"campaign.weekdays": default_weekdays}))]

@@ -12,9 +12,6 @@ from editor.legacy.adopt import adopt
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [
-        ("editor", "0004_campaigns"),
-        ("accounts", "0001_initial"),
-    ]
+    dependencies = [("editor", "0004_campaigns"), ("accounts", "0001_initial")]
 
     operations = [migrations.SeparateDatabaseAndState(state_operations=adopt("flows", defaults={"flow.document": empty_document, "flowscenario.inputs": empty_inputs}))]

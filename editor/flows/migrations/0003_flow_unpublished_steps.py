@@ -19,9 +19,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("flows", "0002_rename_tables"),
-    ]
+    dependencies = [("flows", "0002_rename_tables")]
 
     operations = [
         migrations.AddField(
