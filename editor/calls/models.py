@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from editor.calls import crypto
+from editor.common.models import person_field
 
 
 class CallStatus(models.TextChoices):
@@ -65,9 +66,7 @@ class Call(models.Model):
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="called_again_as"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)  # start of the current/last attempt
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -152,9 +151,7 @@ class Credential(models.Model):
     send_events = models.BooleanField("Samespace sends call events", default=False)
     # Set when Samespace answered 401 with this token; cleared when the token is replaced.
     rejected_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import time
 
-from django.conf import settings
 from django.db import models
+
+from editor.common.models import person_field
 
 
 class CampaignStatus(models.TextChoices):
@@ -61,9 +62,7 @@ class Campaign(models.Model):
     columns = models.JSONField(default=list, blank=True)
     # The distinct callee time zones of its contacts ('' stands for the campaign's own zone).
     zones = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)  # first time it ran
@@ -179,9 +178,7 @@ class ContactImport(models.Model):
     dnc_rows = models.JSONField(default=list, blank=True)  # [{"line", "number"}]
     duplicate_rows = models.JSONField(default=list, blank=True)  # [{"line", "number", "first_line"}]
     rejected_rows = models.JSONField(default=list, blank=True)  # [{"line", "value", "reason"}]
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -214,9 +211,7 @@ class DoNotCall(models.Model):
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="do_not_call")
     number = models.CharField(max_length=20)  # E.164
     note = models.CharField(max_length=300, blank=True, default="")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from editor.common.models import person_field
 
 
 def empty_document() -> dict:
@@ -31,12 +32,8 @@ class Flow(models.Model):
         help_text="Steps added, removed or changed since the latest version; "
         "null when the draft is that version or nothing is published.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
+    updated_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,9 +61,7 @@ class FlowVersion(models.Model):
     number = models.PositiveIntegerField()
     document = models.JSONField()
     note = models.CharField(max_length=500, blank=True, default="")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,9 +91,7 @@ class FlowScenario(models.Model):
     expectations = models.JSONField(default=dict)
     # Made by "Generate scenarios" and not yet looked at: shown apart until someone names or keeps it.
     generated = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
