@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from editor.accounts.models import Membership, Role
 from editor.flows.models import Flow
 from editor.flows.services.flows import flow_create
-from tests.support.pages import rendered_field
+from tests.support.pages import refused, rendered_field
 
 pytestmark = pytest.mark.django_db
 
@@ -167,9 +167,7 @@ def test_it_shows_every_import_error_at_once_and_keeps_what_was_typed(client, tw
     response = signed_in(client, two_teams).post(
         "/flows/import", {"file": upload, "name": "x" * 201, "team": "nope"}
     )
-    assert response.status_code == 400
-    html = response.content.decode()
-    file, name, team = (rendered_field(html, f"import-{n}") for n in ("file", "name", "team"))
+    html, file, name, team = refused(response, "import-", "file", "name", "team")
     assert file.invalid and file.errors == "This file is not a text file. Choose the .json file of a call flow."
     assert name.invalid and name.value == "x" * 201 and "at most 200 characters" in name.errors
     assert team.invalid and team.errors == "Choose a team you can edit flows in."

@@ -115,3 +115,10 @@ def form_errors(html: str) -> list[str]:
 def shows_internal_name(html: str, *names: str) -> bool:
     """Whether the page shows a problem prefixed by an internal field name ("number_column: Choose…")."""
     return any(re.search(rf"(^|[>\"'(.;:])\s*{re.escape(name)}:", html, re.MULTILINE) for name in names)
+
+
+def refused(response, prefix: str, *names: str) -> tuple:
+    """A form the page refused (400) and showed again: ``(html, field, ...)`` for ``prefix + name``."""
+    assert response.status_code == 400, response.status_code
+    html = response.content.decode()
+    return (html, *(rendered_field(html, f"{prefix}{name}") for name in names))
