@@ -45,13 +45,17 @@ class TextField(forms.CharField):
         super().__init__(max_length=max_length, required=required, **kwargs)
 
 
-class IdField(forms.Field):
-    """A row id: ASCII digits only, within a bigint."""
-
-    default_error_messages = {"invalid": "Use an id (a whole number)."}
+class QueryField(forms.Field):
+    """A query parameter: optional unless said otherwise (a missing one filters nothing)."""
 
     def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
         super().__init__(required=required, **kwargs)
+
+
+class IdField(QueryField):
+    """A row id: ASCII digits only, within a bigint."""
+
+    default_error_messages = {"invalid": "Use an id (a whole number)."}
 
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
@@ -62,7 +66,7 @@ class IdField(forms.Field):
         return number
 
 
-class BoundedIntField(forms.Field):
+class BoundedIntField(QueryField):
     """A whole number in ASCII digits between ``min_value`` and ``max_value``."""
 
     def __init__(self, *, min_value: int, max_value: int, required: bool = False, **kwargs: Any) -> None:
@@ -80,7 +84,7 @@ class BoundedIntField(forms.Field):
         return number
 
 
-class IdListField(forms.Field):
+class IdListField(QueryField):
     """Comma-separated ids, at most ``max_items`` of them."""
 
     def __init__(self, *, max_items: int = 200, required: bool = False, **kwargs: Any) -> None:
@@ -97,7 +101,7 @@ class IdListField(forms.Field):
         return [n for n in numbers if n is not None]
 
 
-class ChoiceListField(forms.Field):
+class ChoiceListField(QueryField):
     """Comma-separated values, each one of ``choices`` (``strict=False`` drops unknown ones instead)."""
 
     def __init__(self, *, choices: list[str], strict: bool = True, required: bool = False, **kwargs: Any) -> None:
@@ -117,14 +121,11 @@ class ChoiceListField(forms.Field):
         return [part for part in wanted if part in self.choices]
 
 
-class FlagField(forms.Field):
+class FlagField(QueryField):
     """A yes/no switch: 1, true, yes, on / 0, false, no, off (any case); absent is no."""
 
     TRUE = frozenset({"1", "true", "yes", "on"})
     FALSE = frozenset({"0", "false", "no", "off", ""})
-
-    def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
-        super().__init__(required=required, **kwargs)
 
     def to_python(self, value: Any) -> bool:
         text = "" if value is None else str(value).strip().lower()
@@ -150,11 +151,8 @@ def _iso_day(text: str) -> date:
         raise ValidationError("Use a date like 2026-01-31.", code="invalid") from None
 
 
-class DayField(forms.Field):
+class DayField(QueryField):
     """A calendar day written 2026-01-31, between FIRST_DAY and LAST_DAY."""
-
-    def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
-        super().__init__(required=required, **kwargs)
 
     def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
@@ -162,11 +160,8 @@ class DayField(forms.Field):
         return _iso_day(str(value).strip())
 
 
-class MomentField(forms.Field):
+class MomentField(QueryField):
     """A day (its midnight in TIME_ZONE) or an ISO date-time, made aware, between the day bounds."""
-
-    def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
-        super().__init__(required=required, **kwargs)
 
     def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:

@@ -11,17 +11,20 @@ class InvalidDocument(ServiceError):
     code = "invalid_document"
 
 
-class StaleRevision(ServiceError):
+class FlowConflict(ServiceError):
+    """A write the flow's current state refuses (409); the API tells the current revision."""
+
     status_code = 409
-    code = "revision_conflict"
+    message = ""
 
     def __init__(self, *, current_revision: int) -> None:
-        super().__init__(
-            "Someone saved this flow after you opened it. Reload to see their changes, "
-            "or keep a copy of yours.",
-            extra={"current_revision": current_revision},
-        )
+        super().__init__(self.message, extra={"current_revision": current_revision})
         self.current_revision = current_revision
+
+
+class StaleRevision(FlowConflict):
+    code = "revision_conflict"
+    message = "Someone saved this flow after you opened it. Reload to see their changes, or keep a copy of yours."
 
 
 class FlowHasErrors(ServiceError):
@@ -36,18 +39,12 @@ class FlowHasErrors(ServiceError):
         )
 
 
-class FlowArchived(ServiceError):
+class FlowArchived(FlowConflict):
     """Archived flows keep their history for the calls placed from them; they are read-only."""
 
-    status_code = 409
     code = "flow_archived"
-
-    def __init__(self, *, current_revision: int) -> None:
-        super().__init__(
-            "This flow is archived because calls or campaigns use it, so it cannot be changed. "
-            "Duplicate it to keep working on a copy.",
-            extra={"current_revision": current_revision},
-        )
+    message = ("This flow is archived because calls or campaigns use it, so it cannot be changed. "
+               "Duplicate it to keep working on a copy.")
 
 
 class VersionNotFound(ServiceError):

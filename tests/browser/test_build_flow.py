@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.browser import connect, drag_block, node, open_editor, wait_saved
+from tests.support.browser import connect, drag_block, edit_step, node, open_editor, wait_saved
 
 EXPECTED_PAYLOAD = {
     "cloud_id": "",
@@ -64,13 +64,9 @@ def test_it_builds_a_flow_from_an_empty_canvas(owner_page, live_server, make_flo
     expect(page.locator(".react-flow__edge-text", has_text="success")).to_be_visible()
 
     # Fill the fields through the inspector.
-    node(page, "0").click()
-    page.fill("#field-caller_id", "+14155550100")
-    node(page, "1").click()
-    page.fill("#field-text", "Hi! Please type your 4-digit account number.")
-    node(page, "2").click()
-    page.fill("#field-count", "4")
-    page.fill("#field-variable", "account_id")
+    edit_step(page, "0", caller_id="+14155550100")
+    edit_step(page, "1", text="Hi! Please type your 4-digit account number.")
+    edit_step(page, "2", count="4", variable="account_id")
     # Keys can be added to branch on (a handle per key) and removed again.
     page.get_by_label("Add a key").select_option("1")
     expect(node(page, "2").locator('.fs-port[data-port="1"] .react-flow__handle')).to_be_visible()

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.browser import node, open_editor, wait_saved
+from tests.support.browser import edit_step, node, open_editor, wait_saved
 
 PUBLISHED = {
     "steps": [
@@ -47,10 +47,8 @@ def test_it_shows_what_changed_since_the_version_and_discards_it(owner_page, liv
     page.locator('.fs-palette-item[data-block="play"]').click()
     expect(node(page, "5")).to_have_count(1)
     page.fill("#field-text", "Goodbye")
-    node(page, "1").click()
-    page.fill("#field-text", "Hello there")
-    node(page, "3").click()
-    page.fill("#field-id", "thanks")
+    edit_step(page, "1", text="Hello there")
+    edit_step(page, "3", id="thanks")
     page.press("#field-id", "Enter")
     expect(node(page, "thanks")).to_have_count(1)
     node(page, "4").click()

@@ -56,3 +56,10 @@ def connect(page: Page, source: str, port: str, target: str) -> None:
     page.mouse.move(a["x"] + 20, a["y"] + 40, steps=4)
     page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=8)
     page.mouse.up()
+
+
+def edit_step(page: Page, step_id: str, **fields: str) -> None:
+    """Select a step on the canvas and type into its inspector fields (``#field-<name>``)."""
+    node(page, step_id).click()
+    for name, value in fields.items():
+        page.fill(f"#field-{name}", value)

@@ -250,6 +250,17 @@ STATUS_FILTER = OpenApiParameter("status", str, description="draft, scheduled, r
                                  "cancelled (comma-separated).")
 
 
+def _status_action(name: str, change: Any, summary: str) -> Any:
+    """A ``POST /api/campaigns/{id}/<name>/`` action that applies one status change."""
+
+    def act(self, request, pk=None):
+        return self._act(change)
+
+    act.__name__ = act.__qualname__ = name
+    act = action(detail=True, methods=["post"])(act)
+    return extend_schema(summary=summary, request=None, responses={200: CampaignDetailSerializer, **ERRORS})(act)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List campaigns", parameters=[STATUS_FILTER, OpenApiParameter("team", int)],
                        responses={200: CampaignSerializer(many=True)}),
@@ -300,29 +311,12 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
         campaign = self.get_object()
         return self._detail(change(campaign=campaign))
 
-    @extend_schema(summary="Start (draft → scheduled → running when its start time comes)", request=None,
-                   responses={200: CampaignDetailSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self._act(service.campaign_start)
-
-    @extend_schema(summary="Pause: queued calls are not sent", request=None,
-                   responses={200: CampaignDetailSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def pause(self, request, pk=None):
-        return self._act(service.campaign_pause)
-
-    @extend_schema(summary="Resume a paused campaign", request=None,
-                   responses={200: CampaignDetailSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def resume(self, request, pk=None):
-        return self._act(service.campaign_resume)
-
-    @extend_schema(summary="Cancel: waiting contacts are not called", request=None,
-                   responses={200: CampaignDetailSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._act(service.campaign_cancel)
+    # Start, pause, resume, cancel: one status change each, through the campaigns services.
+    start = _status_action("start", service.campaign_start,
+                           "Start (draft → scheduled → running when its start time comes)")
+    pause = _status_action("pause", service.campaign_pause, "Pause: queued calls are not sent")
+    resume = _status_action("resume", service.campaign_resume, "Resume a paused campaign")
+    cancel = _status_action("cancel", service.campaign_cancel, "Cancel: waiting contacts are not called")
 
     @extend_schema(
         methods=["GET"], summary="List the campaign's contacts",

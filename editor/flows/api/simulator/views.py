@@ -141,14 +141,8 @@ class ScenarioListView(FlowTestsView):
     def post(self, request: Request, flow_id: int) -> Response:
         flow = self.flow(request, flow_id, write=True)
         data = self.data(ScenarioWriteSerializer, request)
-        scenario = scenario_create(
-            flow=flow,
-            user=request.user,
-            name=data["name"],
-            inputs=data.get("inputs"),
-            expectations=data.get("expectations"),
-            generated=data.get("generated", False),
-        )
+        scenario = scenario_create(flow=flow, user=request.user, name=data["name"], inputs=data.get("inputs"),
+                                   expectations=data.get("expectations"), generated=data.get("generated", False))
         return Response(ScenarioSerializer(scenario).data, status=status.HTTP_201_CREATED)
 
 
