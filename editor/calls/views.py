@@ -8,7 +8,6 @@ is write-only here too: forms never render it back, pages show the mask.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +33,7 @@ from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
+from editor.common.words import readable_json
 from editor.flowcore import dialling
 from editor.flows import selectors as flow_selectors
 
@@ -218,20 +218,13 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "call": call,
         "attempts": list(call.attempts.all()),
         "called_again_as": list(call.called_again_as.all()),
-        "payload_json": json.dumps(redact(call.request_payload or {}), indent=2, ensure_ascii=False),
-        "variables_json": json.dumps(call.variables or {}, indent=2, ensure_ascii=False),
-        "response_json": _pretty(call.response_body),
+        "payload_json": readable_json(redact(call.request_payload or {})),
+        "variables_json": readable_json(call.variables or {}),
+        "response_json": readable_json(call.response_body),
         "can_edit": call.user_role in (Role.OWNER, Role.EDITOR),
         "final_statuses": FINAL,
         "panels": hooks.call_panels(call),
     })
-
-
-def _pretty(body: str) -> str:
-    try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return body
 
 
 @login_required
