@@ -7,6 +7,8 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import BadNumber, normalise_number
@@ -43,6 +45,13 @@ class SetupForm(SiteForm):
         self.versions = {v.pk: v for v in versions}
         self.credentials = {c.pk: c for c in credentials}
         self.fields["version"].choices = [(v.pk, _version_label(v)) for v in versions]
+        ringing_one = {v.flow_id: v.flow.name for v in versions if not dialling(v.document).calls_contact}
+        if ringing_one:
+            flows = format_html_join(", ", '<a href="{}">{}</a>',
+                                     ((reverse("flow_edit", args=[pk]), name) for pk, name in ringing_one.items()))
+            self.fields["version"].help_text += format_html(
+                " A version marked “not each contact” rings one phone: open {} and put "
+                "<code>{{{{contact.number}}}}</code> in the Call step, then publish.", flows)
         self.fields["credential"].choices = [(c.pk, c.name) for c in credentials]
 
     def clean(self) -> dict[str, Any]:

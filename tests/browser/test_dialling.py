@@ -7,6 +7,7 @@ wizard say what a version dials and how to fix it."""
 from __future__ import annotations
 
 import copy
+import re
 
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
@@ -59,6 +60,12 @@ def test_the_test_call_shows_the_fixed_number_refuses_another_and_switches_in_on
     flow = make_flow("Fixed number", FLOW)
     open_editor(page, live_server, flow)
     expect(node(page, "0")).to_contain_text(f"Calls {FIXED}")
+    # The simulator says it too.
+    page.get_by_test_id("simulator-open").click()
+    page.get_by_test_id("sim-start").click()
+    expect(page.get_by_test_id("transcript")).to_contain_text(
+        f"Calls {FIXED} from +14155550100. This number is fixed in the Call step: every call of this flow dials it.")
+    shot(page, "50b-simulator-says-the-fixed-number")
 
     # The dialog says what the flow dials, and starts with that number.
     dialog = open_test_call(page)
@@ -151,5 +158,9 @@ def test_the_campaign_wizard_says_how_to_fix_a_version_that_dials_one_number(
     expect(page.locator("#id_version_error")).to_have_text(
         f"This version's Call step dials {FIXED}, not each contact's number. Open the flow, put {{{{contact.number}}}} "
         "in its Call step, publish, then choose the new version.")
+    fix = page.locator("#id_version_helptext")
+    expect(fix).to_contain_text("A version marked “not each contact” rings one phone: open Fixed number and put "
+                                "{{contact.number}} in the Call step, then publish.")
+    expect(fix.get_by_role("link", name="Fixed number")).to_have_attribute("href", re.compile(r"/flows/\d+/edit$"))
     shot(page, "55-campaign-wizard-refuses-a-fixed-number")
     assert not Campaign.objects.exists()
