@@ -108,8 +108,8 @@ class LaunchForm(SiteForm):
         error_messages={"required": "Choose a credential.", "invalid_choice": TEAM_CREDENTIAL},
     )
     number = forms.CharField(
-        label="Number to call", max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": "+15550100", "inputmode": "tel", "autocomplete": "off"}),
+        label="Number to call", max_length=64, help_text="With its country code, e.g. +14155550100.",
+        widget=forms.TextInput(attrs={"placeholder": "+14155550100", "inputmode": "tel", "autocomplete": "off"}),
     )
     variables = forms.CharField(
         label="Contact variables", required=False,

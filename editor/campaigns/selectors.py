@@ -15,7 +15,8 @@ from editor.calls.models import Call
 from editor.campaigns import clock
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
-from editor.campaigns.window import next_open, pacing_summary, plain_duration
+from editor.campaigns.window import next_open, pacing_summary
+from editor.common import words
 from editor.common.csvsafe import SafeCsvWriter
 from editor.events.selectors import (
     OUTCOME_CSV_HEADERS,
@@ -88,7 +89,7 @@ def progress(campaign: Campaign) -> dict[str, Any]:
         if pace:
             minutes = remaining / pace
             finish = clock.now() + timedelta(minutes=minutes)
-            left = plain_duration(minutes)
+            left = words.duration(minutes * 60)
         waiting_for = _next_window(campaign)
     return {
         "counts": counts, "total": total, "done": done, "remaining": remaining,

@@ -56,7 +56,8 @@ from editor.campaigns.selectors import (
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
-from editor.campaigns.window import plain_duration, window_minutes, zone, zone_names
+from editor.campaigns.window import window_minutes, zone, zone_names
+from editor.common import words
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
 from editor.flowcore import contact_variables_used
@@ -230,7 +231,7 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "readiness": readiness(campaign), "last_import": campaign.imports.first(),
         "window_hours": window_minutes(campaign.window_start, campaign.window_end) / 60,
         "all_day": campaign.window_start == campaign.window_end,
-        "retry_words": plain_duration(campaign.retry_delay_seconds / 60) if campaign.retry_delay_seconds else "no wait",
+        "retry_words": words.duration(campaign.retry_delay_seconds) if campaign.retry_delay_seconds else "no wait",
     })
 
 

@@ -39,7 +39,8 @@ def test_the_calls_page_runs_its_nonced_scripts(owner_page, live_server, make_fl
     seen = violations(page)
     page.goto(f"{live_server.url}/calls/")
     page.get_by_role("button", name="Launch a call").first.click()  # the listener that replaced onclick=
-    expect(page.locator("#launch-card")).to_have_attribute("open", "")
+    expect(page.locator("[data-open-launch]")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#launch-number")).to_be_focused()
     assert seen == [] and page.errors == []  # type: ignore[attr-defined]
 
 

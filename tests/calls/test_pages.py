@@ -109,7 +109,7 @@ def test_it_shows_every_launch_error_beside_its_field_and_keeps_what_was_typed(c
     assert chosen.invalid and chosen.errors == "This flow has no version 9."
     assert rendered_field(html, "launch-flow").value == [str(version.flow_id)]
     assert rendered_field(html, "launch-credential").value == [str(credential.pk)]
-    assert 'id="launch-card" open' in html
+    assert 'id="launch-card"' in html and 'id="launch-card" aria-labelledby="launch-title" hidden' not in html
     assert not shows_internal_name(html, "number", "variables", "version")
     assert not Call.objects.exists()
 

@@ -47,7 +47,7 @@ def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team
     assert campaign.ends_at.isoformat() == "2030-01-01T23:00:00+00:00"  # 18:00 in New York
 
     review = client.get(reverse("campaign_review", args=[campaign.pk])).content.decode()
-    assert "2 contacts: under a minute at 60 calls a minute" in review
+    assert "2 contacts: less than a minute at 60 calls a minute" in review
     response = client.post(reverse("campaign_review", args=[campaign.pk]))
     assert response.url == reverse("campaign_detail", args=[campaign.pk])
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.RUNNING

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         diagnostics = validate(payload)
         valid = is_valid(diagnostics)
         if options["json"]:
-            self.stdout.write(json.dumps({"valid": valid, "diagnostics": diagnostics}, indent=2))
+            self.stdout.write(json.dumps({"valid": valid, "diagnostics": diagnostics}, indent=2, ensure_ascii=False))
         elif diagnostics:
             for diagnostic in diagnostics:
                 self.stdout.write(format_diagnostic(diagnostic))
