@@ -54,8 +54,10 @@ from editor.campaigns.selectors import (
     with_outcomes,
 )
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
+from editor.campaigns.services.contacts import import_report
+from editor.campaigns.services.csvfile import BadFile
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.campaigns.services.imports import contacts_import_start
 from editor.campaigns.window import plain_duration, window_minutes, zone, zone_names
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
@@ -153,8 +155,9 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
-                            number_column=form.cleaned_data["number_column"] or None)
+            contacts_import_start(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
+                                  number_column=form.cleaned_data["number_column"] or None,
+                                  has_header=form.cleaned_data["has_header"])
         except ServiceError as exc:
             add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
         else:
@@ -162,6 +165,7 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     last = campaign.imports.first()
     return render(request, "campaigns/wizard_contacts.html", {
         "campaign": campaign, "step": 2, "form": form, "report": import_report(last) if last else None,
+        "ask_header": bool(form.errors.get("has_header")) or bool(form.data.get("has_header")),
         "contact_count": campaign.contacts.count(), "readiness": readiness(campaign),
         "uses": sorted(contact_variables_used(campaign.flow_version.document) - {"number"}),
     }, status=400 if form.errors else 200)
