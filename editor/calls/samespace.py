@@ -198,7 +198,10 @@ def build_payload(*, document: Any, cloud_id: str, number: str, variables: dict[
     """The Samespace payload for a launch, with the token REDACTED (the client fills it in).
 
     The launch number is the contact's ``number`` (``{{contact.number}}``) and the number the
-    first step (the call step) dials; other contact variables come from ``variables``.
+    first step (the call step) dials; other contact variables come from ``variables``. Callers
+    refuse a version whose Call step dials another number first (``call_create``, and campaigns
+    take only versions that dial ``{{contact.number}}``), so writing the number here changes nothing
+    a person saw (editor/flowcore/dialling.py).
     """
     contact = {**variables, "number": number}
     payload = export_payload(render_contact_variables(document, contact), cloud_id=cloud_id, auth_token=REDACTED)

@@ -34,6 +34,7 @@ from editor.calls.services.credentials import credential_create, credential_dele
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
 from editor.common.words import readable_json
+from editor.flowcore import dialling
 from editor.flows import selectors as flow_selectors
 
 PAGE_SIZE = 50
@@ -146,8 +147,11 @@ def _launch_choices(user) -> dict[str, Any]:
     flows: dict[int, dict[str, Any]] = {}
     for version in versions:
         entry = flows.setdefault(version.flow_id, {"id": version.flow_id, "name": version.flow.name,
-                                                   "team": version.flow.team_id, "versions": []})
+                                                   "team": version.flow.team_id, "versions": [], "dials": {}})
         entry["versions"].append(version.number)
+        dials = dialling(version.document)
+        if not dials.calls_contact:  # the page says what such a version dials (editor/flowcore/dialling.py)
+            entry["dials"][version.number] = dials.number
     credentials = [c for c in credentials_for_user(user=user) if c.team_id in teams]
     return {"flows": list(flows.values()), "credentials": credentials}
 

@@ -7,16 +7,27 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import BadNumber, normalise_number
 from editor.campaigns.window import WEEKDAYS_LONG, zone_names
 from editor.common.forms import SiteForm, TeamChoiceForm
+from editor.flowcore import dialling
 
 REGION_ERROR = "A two-letter country code such as US, GB or FR."
 
 
 # --- the wizard ----------------------------------------------------------------------------------------
+
+
+def _version_label(version: Any) -> str:
+    """A version as the wizard lists it; one whose Call step does not dial each contact's number says
+    what it dials (choosing it is refused, with how to fix it: editor/flowcore/dialling.py)."""
+    label = f"{version.flow.name} — version {version.number}"
+    dials = dialling(version.document)
+    return label if dials.calls_contact else f"{label} (calls {dials.number}, not each contact)"
 
 
 class SetupForm(SiteForm):
@@ -39,7 +50,14 @@ class SetupForm(SiteForm):
         super().__init__(*args, **kwargs)
         self.versions = {v.pk: v for v in versions}
         self.credentials = {c.pk: c for c in credentials}
-        self.fields["version"].choices = [(v.pk, f"{v.flow.name} — version {v.number}") for v in versions]
+        self.fields["version"].choices = [(v.pk, _version_label(v)) for v in versions]
+        ringing_one = {v.flow_id: v.flow.name for v in versions if not dialling(v.document).calls_contact}
+        if ringing_one:
+            flows = format_html_join(", ", '<a href="{}">{}</a>',
+                                     ((reverse("flow_edit", args=[pk]), name) for pk, name in ringing_one.items()))
+            self.fields["version"].help_text += format_html(
+                " A version marked “not each contact” rings one phone: open {} and put "
+                "<code>{{{{contact.number}}}}</code> in the Call step, then publish.", flows)
         self.fields["credential"].choices = [(c.pk, c.name) for c in credentials]
 
     def clean(self) -> dict[str, Any]:

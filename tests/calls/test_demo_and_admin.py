@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from editor.accounts.models import Membership, Team
+from editor.flowcore import dialling
 from editor.flows.models import Flow
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,11 @@ def test_it_creates_the_demo_user_team_and_both_example_flows(demo):
     fixed = Flow.objects.get(team=team, name="Samespace example (fixed)")
     assert len(documented.diagnostics) == 4
     assert fixed.diagnostics == []
+    # The fixed copy calls each contact's number, so a test call or a campaign dials the number given;
+    # the documented example keeps Samespace's fixed number, and the canvas says so.
+    assert dialling(fixed.document).words() == "Calls the contact's number"
+    assert dialling(documented.document).words() == "Calls 917507161643"
+    assert dialling(fixed.versions.get().document).calls_contact  # published for the sandbox
 
 
 def test_it_prints_a_working_password_and_is_idempotent(demo):

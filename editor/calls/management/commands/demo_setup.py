@@ -21,7 +21,8 @@ DEMO_FLOWS = [
     ("Samespace example (as documented)", "samespace_example.json",
      "The example from Samespace's documentation, unchanged. It has four problems to find."),
     ("Samespace example (fixed)", "samespace_example_fixed.json",
-     "The same flow with its problems fixed: it validates clean."),
+     "The same flow with its problems fixed, calling each contact's number ({{contact.number}}) instead of "
+     "the documented fixed number: it validates clean, and a test call or a campaign dials the number given."),
 ]
 
 
