@@ -45,6 +45,7 @@ from editor.campaigns.forms import (
 )
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
 from editor.campaigns.selectors import (
+    calling_starts_now,
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
@@ -247,7 +248,7 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "window_hours": window_minutes(campaign.window_start, campaign.window_end) / 60,
         "all_day": campaign.window_start == campaign.window_end,
         "retry_words": words.duration(campaign.retry_delay_seconds) if campaign.retry_delay_seconds else "no wait",
-        "refused": refused,
+        "refused": refused, "calling_starts": "" if campaign.starts_at else calling_starts_now(campaign),
     }, status=400 if refused else 200)
 
 
@@ -293,6 +294,7 @@ def _progress_payload(campaign: Campaign) -> dict[str, Any]:
         "time_left": data["time_left"],
         "estimated_finish": _local(data["estimated_finish"], campaign.timezone),
         "next_window": _local(data["next_window"], campaign.timezone),
+        "calling_starts": data["calling_starts"],
         "now": _local(clock.now(), campaign.timezone),
     }
 
