@@ -98,10 +98,19 @@ def window_minutes(start: time, end: time) -> int:
     return (e - s) % (24 * 60)
 
 
-def pacing_summary(*, contacts: int, calls_per_minute: int, start: time, end: time, weekdays: list[int]) -> str:
-    """"About 2 h 15 min at 60 calls a minute" plus how many calling days that spans."""
+NO_PACE = "Enter how many calls a minute (0 for no limit) to see how long the campaign takes."
+
+
+def pacing_summary(*, contacts: int, calls_per_minute: int | None, start: time, end: time,
+                   weekdays: list[int]) -> str:
+    """"About 2 h 15 min at 60 calls a minute" plus how many calling days that spans.
+
+    ``calls_per_minute`` is None while the form holds no valid pace (the schedule step's page says so
+    rather than a figure it was not given, such as "-5 calls a minute")."""
     if contacts <= 0:
         return "No contacts yet: upload a CSV to see how long the campaign takes."
+    if calls_per_minute is None or calls_per_minute < 0:
+        return NO_PACE
     people = f"{contacts:,} contact" + ("" if contacts == 1 else "s")
     if not calls_per_minute:
         return f"{people}, called as fast as the workers can (no pace limit)."
