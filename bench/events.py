@@ -17,6 +17,11 @@ It prints events per second of each path and their ratio (hook / plain; target >
 statements per event: of the hook's request (counted in this process over a sample, for the first and
 the last events of a call) and of each ``process_call_events`` task (counted in the worker): both must
 stay the same however many events a call already has.
+
+``--counts`` measures instead the canvas's counts of a 1,000-step version with 60 days of counters
+(about a million events' worth) against opening the same flow: ``GET /api/flows/{id}/versions/{n}/counts/``
+and ``GET /api/flows/{id}/`` through Django's test client in this process, in turns, median of the
+per-round ratios (target <= 1.5).
 """
 
 from __future__ import annotations
@@ -52,6 +57,62 @@ if __name__ != "__main__" and os.environ.get("BENCH_QUERY_DIR"):
 # --- the benchmark ------------------------------------------------------------------------------------
 
 
+def counts_benchmark(args) -> None:
+    """Opening the counts of a 1,000-step version with 60 days of counters against opening the flow."""
+    from datetime import date, timedelta
+
+    from _project import Flow, Membership, Team, flow_create, flow_publish
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from editor.events.counts import ALL_DAYS
+    from editor.events.models import StepCount
+    from tests.support.api import big_document
+
+    steps, days = 1000, 60
+    user, _ = get_user_model().objects.get_or_create(username="bench-events")
+    team, _ = Team.objects.get_or_create(slug="bench-events-counts", defaults={"name": "Counts benchmark"})
+    Membership.objects.get_or_create(team=team, user=user, defaults={"role": "owner"})
+    Flow.objects.filter(team=team).delete()
+    flow = flow_create(team=team, user=user, name=f"Counts {time.time_ns()}", document=big_document(steps))
+    version = flow_publish(flow=flow, user=user)
+    rows = []
+    for day in [date(2026, 1, 1) + timedelta(days=d) for d in range(days)] + [ALL_DAYS]:
+        times = days if day == ALL_DAYS else 1  # 17 calls of about 9 events reached each step each day
+        for step in range(steps):
+            rows.append(StepCount(flow_version=version, day=day, step_id=str(step), reached=17 * times, ended=times))
+            rows.append(StepCount(flow_version=version, day=day, step_id=str(step), branch="next",
+                                  reached=16 * times))
+    StepCount.objects.bulk_create(rows, batch_size=5000)
+    token, _ = Token.objects.get_or_create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", SERVER_NAME="127.0.0.1")
+    urls = {"flow": f"/api/flows/{flow.pk}/", "counts": f"/api/flows/{flow.pk}/versions/{version.number}/counts/",
+            "counts, one month": f"/api/flows/{flow.pk}/versions/{version.number}/counts/"
+                                 "?since=2026-01-01&until=2026-01-31"}
+    events_behind = sum(r.reached for r in rows if r.day == ALL_DAYS and not r.branch) * 9
+
+    def timed(url: str) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content[:200]
+        return elapsed
+
+    for url in urls.values():  # warm up
+        timed(url)
+    rounds = [{name: timed(url) for name, url in urls.items()} for _ in range(args.repeat)]
+    print(f"counts of a {steps}-step version, {days} days of counters ({len(rows)} rows, about "
+          f"{events_behind / 1e6:.1f} million events' worth), {args.repeat} rounds in turns, medians, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    flow_ms = statistics.median(r["flow"] for r in rounds) * 1000
+    print(f"{'GET flow':<28}: {flow_ms:7.1f} ms")
+    for name in ("counts", "counts, one month"):
+        ratio = statistics.median(r[name] / r["flow"] for r in rounds)
+        print(f"{'GET ' + name:<28}: {statistics.median(r[name] for r in rounds) * 1000:7.1f} ms   "
+              f"ratio {ratio:.2f} (target <= 1.5)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--calls", type=int, default=300, help="calls per path")
@@ -59,12 +120,19 @@ def main() -> None:
     parser.add_argument("--batch", action="store_true",
                         help="post each call's events as one list (one request per call) instead of one by one")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
+    parser.add_argument("--counts", action="store_true",
+                        help="measure opening a big version's counts against opening the flow instead")
+    parser.add_argument("--repeat", type=int, default=15, help="rounds of --counts")
     h.add_service_arguments(parser, database="fs_bench_events")
     args = parser.parse_args()
 
     run_dir = h.run_dir("bench-events")
     h.purge_redis(args.broker_url)
-    h.setup_django(h.production_env("events", run_dir, args.database_url, args.broker_url))
+    h.setup_django({**h.production_env("events", run_dir, args.database_url, args.broker_url),
+                    "API_THROTTLE_USER": "", "API_THROTTLE_ANON": ""})  # measure the work, not the rate limit
+    if args.counts:
+        counts_benchmark(args)
+        return
 
     import requests
     from _project import SAMESPACE_EXAMPLE, Call, CallStatus, Team, flow_create, flow_publish

@@ -8,7 +8,6 @@ is write-only here too: forms never render it back, pages show the mask.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +33,8 @@ from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
+from editor.common.words import readable_json
+from editor.flowcore import dialling
 from editor.flows import selectors as flow_selectors
 
 PAGE_SIZE = 50
@@ -57,6 +58,7 @@ def _owner_teams(user) -> list:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_list(request: HttpRequest) -> HttpResponse:
@@ -100,6 +102,7 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
@@ -144,8 +147,11 @@ def _launch_choices(user) -> dict[str, Any]:
     flows: dict[int, dict[str, Any]] = {}
     for version in versions:
         entry = flows.setdefault(version.flow_id, {"id": version.flow_id, "name": version.flow.name,
-                                                   "team": version.flow.team_id, "versions": []})
+                                                   "team": version.flow.team_id, "versions": [], "dials": {}})
         entry["versions"].append(version.number)
+        dials = dialling(version.document)
+        if not dials.calls_contact:  # the page says what such a version dials (editor/flowcore/dialling.py)
+            entry["dials"][version.number] = dials.number
     credentials = [c for c in credentials_for_user(user=user) if c.team_id in teams]
     return {"flows": list(flows.values()), "credentials": credentials}
 
@@ -214,20 +220,13 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "call": call,
         "attempts": list(call.attempts.all()),
         "called_again_as": list(call.called_again_as.all()),
-        "payload_json": json.dumps(redact(call.request_payload or {}), indent=2, ensure_ascii=False),
-        "variables_json": json.dumps(call.variables or {}, indent=2, ensure_ascii=False),
-        "response_json": _pretty(call.response_body),
+        "payload_json": readable_json(redact(call.request_payload or {})),
+        "variables_json": readable_json(call.variables or {}),
+        "response_json": readable_json(call.response_body),
         "can_edit": call.user_role in (Role.OWNER, Role.EDITOR),
         "final_statuses": FINAL,
         "panels": hooks.call_panels(call),
     })
-
-
-def _pretty(body: str) -> str:
-    try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return body
 
 
 @login_required

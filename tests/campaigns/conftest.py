@@ -52,7 +52,7 @@ def make_version(team, *, document: dict | None = None):
     return flow_publish(flow=flow, user=None)
 
 
-def make_credential(team, base_url: str = "http://127.0.0.1:9/api/public/v1", *, name: str = "Sandbox"):
+def make_credential(team, base_url: str = "http://127.0.0.1:9/sandbox/api/public/v1", *, name: str = "Sandbox"):
     from editor.calls.services.credentials import credential_create
 
     return credential_create(team=team, user=None, name=name, cloud_id="CLOUD-1",

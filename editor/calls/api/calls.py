@@ -32,7 +32,11 @@ from editor.flows.selectors import flows_for_user
 
 
 class LaunchSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40, help_text="The number to call; also {{contact.number}}.")
+    number = serializers.CharField(
+        max_length=40,
+        help_text="The number to call; also {{contact.number}}. A version whose Call step has a fixed number "
+        "dials only that number: give it here (another is refused with dials_other_number).",
+    )
     credential = serializers.IntegerField(min_value=1, help_text="Id of a credential of the flow's team.")
     variables = serializers.DictField(
         child=serializers.JSONField(),
@@ -142,10 +146,17 @@ class LaunchView(APIView):
 
     @extend_schema(
         summary="Launch one call of a published flow version",
-        description="`number` becomes `{{contact.number}}` and the number the call step dials. The call is "
-        "placed asynchronously: poll `GET /api/calls/{id}/`.",
+        description="`number` becomes `{{contact.number}}`, which a Call step of `{{contact.number}}` dials. "
+        "A Call step with a fixed number dials that number whatever `number` says, so a launch with another "
+        "number is refused: 400 with code `dials_other_number`, `extra.dials` the number the step dials. The "
+        "call is placed asynchronously: poll `GET /api/calls/{id}/`.",
         request=LaunchSerializer,
-        responses={202: LaunchedSerializer, **ERRORS},
+        responses={202: LaunchedSerializer, **ERRORS, 400: OpenApiResponse(
+            ErrorSerializer,
+            description="Field errors under extra.fields (validation_failed), or why the launch is refused: "
+            "launch_refused, or dials_other_number when the version's Call step dials another number "
+            "(extra.dials: that number; extra.number: the number given).",
+        )},
     )
     def post(self, request, flow_id: int):
         flow = get_object_or_404(flows_for_user(user=request.user, include_archived=True), pk=flow_id)

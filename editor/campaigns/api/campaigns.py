@@ -63,7 +63,9 @@ from editor.events.selectors import outcome_as_json
 from editor.flows.selectors import published_version
 
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Field errors under extra.fields, or why it is refused."),
+    400: OpenApiResponse(ErrorSerializer, description="Field errors under extra.fields, or why it is refused: "
+                         "dials_other_number when the version's Call step dials anything but {{contact.number}} "
+                         "(extra.dials: what it dials)."),
     403: OpenApiResponse(ErrorSerializer, description="Viewers cannot change campaigns."),
     404: OpenApiResponse(ErrorSerializer, description="No such campaign in your teams."),
     409: OpenApiResponse(ErrorSerializer, description="Not possible in the campaign's current status."),
