@@ -58,6 +58,7 @@ def _owner_teams(user) -> list:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_list(request: HttpRequest) -> HttpResponse:
@@ -101,6 +102,7 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:

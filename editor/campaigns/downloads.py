@@ -1,5 +1,5 @@
 """Page downloads of the campaigns area that are not pages: an import's rejected rows as CSV (the
-same stream as the API's, editor/campaigns/api/rejected.py)."""
+same stream as the API's, editor.campaigns.api.imports.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from editor.campaigns.api.rejected import import_of, rejected_response
+from editor.campaigns.api.imports import import_of, rejected_response
 
 
 @login_required
