@@ -14,6 +14,7 @@ from editor.campaigns.models import ContactImport
 from editor.campaigns.selectors import campaigns_for_user
 from editor.campaigns.services.rejected import rejected_rows_csv
 from editor.common.api.schema import ErrorSerializer
+from editor.common.csvsafe import csv_download
 
 
 def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
@@ -23,9 +24,7 @@ def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
 
 
 def rejected_response(item: ContactImport) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rejected_rows_csv(item), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{item.pk}-rejected.csv"'
-    return response
+    return csv_download(rejected_rows_csv(item), f"import-{item.pk}-rejected.csv")
 
 
 class RejectedRowsView(APIView):
