@@ -265,6 +265,9 @@ WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 # Rows of each kind (rejected, duplicate, do-not-call) an import's report keeps; the counts cover every
 # row and every rejected row stays downloadable as CSV (editor/campaigns/services/contacts.py).
 CONTACT_IMPORT_REPORT_ROWS = env_int("CONTACT_IMPORT_REPORT_ROWS", 1000)
+# A contact import runs in a worker, in slices of at most this many seconds (and at most half the
+# soft time limit); each slice queues the next (editor/campaigns/services/imports.py).
+CONTACT_IMPORT_SLICE_SECONDS = env_float("CONTACT_IMPORT_SLICE_SECONDS", 30.0)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)

@@ -1,5 +1,5 @@
 """Page downloads of the campaigns area that are not pages: an import's rejected rows and the
-do-not-call list as CSV (the same streams as the API's, editor/campaigns/api/)."""
+do-not-call list as CSV (the same streams as the API's: editor/campaigns/api/imports.py, exports.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from editor.campaigns.api.rejected import import_of, rejected_response
+from editor.campaigns.api.imports import import_of, rejected_response
 from editor.campaigns.filters import DoNotCallFilters
 from editor.campaigns.selectors import dnc_csv, dnc_listed
 from editor.common.csvsafe import csv_download

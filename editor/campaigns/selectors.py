@@ -15,7 +15,7 @@ from editor.calls.models import Call
 from editor.campaigns import clock
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
-from editor.campaigns.window import next_open, pacing_summary
+from editor.campaigns.window import calling_starts, finished_summary, next_open, pacing_summary
 from editor.common import words
 from editor.common.csvsafe import SafeCsvWriter
 from editor.events.selectors import (
@@ -113,14 +113,22 @@ def progress(campaign: Campaign) -> dict[str, Any]:
         if pace:
             minutes = remaining / pace
             finish = clock.now() + timedelta(minutes=minutes)
-            left = words.duration(minutes * 60)
+            left = words.time_left(minutes * 60)
         waiting_for = _next_window(campaign)
     return {
         "counts": counts, "total": total, "done": done, "remaining": remaining,
         "percent": round(100 * done / total, 1) if total else 0.0,
         "rate_per_minute": rate, "estimated_finish": finish, "time_left": left,
         "next_window": waiting_for,
+        "calling_starts": calling_starts(start=campaign.window_start, opens=waiting_for, now=clock.now())
+        if waiting_for else "",
     }
+
+
+def calling_starts_now(campaign: Campaign) -> str:
+    """When the calling window is closed for every contact now, when calling starts, in words; else ""."""
+    opens = _next_window(campaign)
+    return calling_starts(start=campaign.window_start, opens=opens, now=clock.now()) if opens else ""
 
 
 def _next_window(campaign: Campaign) -> datetime | None:
@@ -135,6 +143,15 @@ def _next_window(campaign: Campaign) -> datetime | None:
 
 
 def summary(campaign: Campaign, contacts: int | None = None) -> str:
+    """The plan in plain words: the pace for what is left, or how long a finished campaign took."""
+    if campaign.is_final:
+        counts = contact_counts(campaign)
+        total = sum(counts.values())
+        took = (campaign.finished_at - campaign.started_at).total_seconds() if (
+            campaign.started_at and campaign.finished_at) else None
+        return finished_summary(cancelled=campaign.status == CampaignStatus.CANCELLED, total=total,
+                                done=total - counts[ContactStatus.PENDING] - counts[ContactStatus.CALLING],
+                                seconds=took)
     if contacts is None:
         contacts = campaign.contacts.filter(status__in=OPEN).count()
     return pacing_summary(contacts=contacts, calls_per_minute=campaign.calls_per_minute,

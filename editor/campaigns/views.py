@@ -45,6 +45,7 @@ from editor.campaigns.forms import (
 )
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
 from editor.campaigns.selectors import (
+    calling_starts_now,
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
@@ -55,8 +56,10 @@ from editor.campaigns.selectors import (
     with_outcomes,
 )
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
+from editor.campaigns.services.contacts import import_report
+from editor.campaigns.services.csvfile import BadFile
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.campaigns.services.imports import contacts_import_start
 from editor.campaigns.window import pacing_summary, window_minutes, zone, zone_names
 from editor.common import words
 from editor.common.errors import ServiceError
@@ -155,8 +158,9 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
-                            number_column=form.cleaned_data["number_column"] or None)
+            contacts_import_start(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
+                                  number_column=form.cleaned_data["number_column"] or None,
+                                  has_header=form.cleaned_data["has_header"])
         except ServiceError as exc:
             add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
         else:
@@ -164,6 +168,7 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     last = campaign.imports.first()
     return render(request, "campaigns/wizard_contacts.html", {
         "campaign": campaign, "step": 2, "form": form, "report": import_report(last) if last else None,
+        "ask_header": bool(form.errors.get("has_header")) or bool(form.data.get("has_header")),
         "contact_count": campaign.contacts.count(), "readiness": readiness(campaign),
         "uses": sorted(contact_variables_used(campaign.flow_version.document) - {"number"}),
     }, status=400 if form.errors else 200)
@@ -248,7 +253,7 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "window_hours": window_minutes(campaign.window_start, campaign.window_end) / 60,
         "all_day": campaign.window_start == campaign.window_end,
         "retry_words": words.duration(campaign.retry_delay_seconds) if campaign.retry_delay_seconds else "no wait",
-        "refused": refused,
+        "refused": refused, "calling_starts": "" if campaign.starts_at else calling_starts_now(campaign),
     }, status=400 if refused else 200)
 
 
@@ -294,6 +299,7 @@ def _progress_payload(campaign: Campaign) -> dict[str, Any]:
         "time_left": data["time_left"],
         "estimated_finish": _local(data["estimated_finish"], campaign.timezone),
         "next_window": _local(data["next_window"], campaign.timezone),
+        "calling_starts": data["calling_starts"],
         "now": _local(clock.now(), campaign.timezone),
     }
 

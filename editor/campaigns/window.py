@@ -125,3 +125,21 @@ def pacing_summary(*, contacts: int, calls_per_minute: int | None, start: time, 
         window = f"{start:%H:%M}–{end:%H:%M}"
         text += f"; with calls only {window} local time that is {days} calling day" + ("" if days == 1 else "s")
     return text + "."
+
+
+def finished_summary(*, cancelled: bool, total: int, done: int, seconds: float | None) -> str:
+    """A finished campaign's plan: how long it took, never "No contacts yet"."""
+    people = f"{total:,} contact" + ("" if total == 1 else "s")
+    took = f" in {words.duration(seconds)}" if seconds is not None else ""
+    if cancelled:
+        after = f" after {words.duration(seconds)}" if seconds is not None else ""
+        return f"Cancelled{after}, with {done:,} of {people} done."
+    if not total:
+        return "Completed with no contact to call."
+    return f"Completed: {people} done{took}."
+
+
+def calling_starts(*, start: time, opens: datetime, now: datetime) -> str:
+    """When a closed window opens: "calling starts at 09:00 in each callee's time, in about 2 h"."""
+    return f"calling starts at {start:%H:%M} in each callee's time, {words.until(opens, now)}"
+
