@@ -49,6 +49,7 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     summary,
@@ -395,10 +396,7 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     search = filters.cleaned_data["search"] if filters.is_valid() else ""
     if filters.errors:
         messages.error(request, filters.errors_text())
-    qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
-    if search:
-        qs = qs.filter(number__contains=search)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(dnc_listed(user=request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "query": urlencode({"search": search}) if search else "",
         "teams": teams, "can_edit": bool(teams), "report": report,

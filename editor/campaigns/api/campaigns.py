@@ -47,6 +47,7 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     results_rows,
@@ -59,6 +60,7 @@ from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
 from editor.campaigns.services.imports import contacts_import_start
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.common.csvsafe import csv_download
 from editor.events.selectors import outcome_as_json
 from editor.flows.selectors import published_version
 
@@ -382,10 +384,7 @@ class CampaignResultsView(APIView):
 
 
 def results_response(campaign: Campaign) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(results_rows(campaign), content_type="text/csv; charset=utf-8")
-    name = slugify(campaign.name) or "campaign"
-    response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
-    return response
+    return csv_download(results_rows(campaign), f"{slugify(campaign.name) or 'campaign'}-results.csv")
 
 
 # --- do-not-call -------------------------------------------------------------------------------------
@@ -405,14 +404,9 @@ class DoNotCallViewSet(TeamScopedApiMixin, ApiViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
-        qs = dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
         if self.action == "list":
-            wanted = DoNotCallFilters.parse(self.request.query_params)
-            if wanted["search"]:
-                qs = qs.filter(number__contains=wanted["search"])
-            if wanted["team"] is not None:
-                qs = qs.filter(team_id=wanted["team"])
-        return qs
+            return dnc_listed(user=self.request.user, **DoNotCallFilters.parse(self.request.query_params))
+        return dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
 
     def create(self, request):
         data = self.validated(DoNotCallCreateSerializer)
