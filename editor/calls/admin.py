@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
@@ -14,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import check_base_url, redact
 from editor.common.admin import ReadOnlyAdminMixin
+from editor.common.words import readable_json
 
 
 class CredentialAdminForm(forms.ModelForm):
@@ -80,8 +79,12 @@ class CallAttemptInline(admin.TabularInline):
     model = CallAttempt
     extra = 0
     can_delete = False
-    fields = ["number", "started_at", "duration_ms", "outcome", "status_code", "error", "retry_in", "body_excerpt"]
+    fields = ["number", "started_at", "duration_ms", "outcome", "status_code", "error", "retry_in", "body"]
     readonly_fields = fields
+
+    @admin.display(description="Body")
+    def body(self, obj: CallAttempt) -> str:
+        return format_html("<pre>{}</pre>", readable_json(obj.body_excerpt))
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -112,4 +115,4 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Request payload (token redacted)")
     def payload(self, obj: Call) -> str:
         return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>",
-                           json.dumps(redact(obj.request_payload or {}), indent=2, ensure_ascii=False))
+                           readable_json(redact(obj.request_payload or {})))

@@ -11,6 +11,13 @@ class LaunchRefused(ServiceError):
     code = "launch_refused"
 
 
+class DialsOtherNumber(LaunchRefused):
+    """The version's Call step dials another number than the one given (a fixed number), or, for a
+    campaign, not each contact's number (editor/flowcore/dialling.py). ``extra.dials``: what it dials."""
+
+    code = "dials_other_number"
+
+
 class CallInProgress(ServiceError):
     status_code = 409
     code = "call_in_progress"

@@ -8,7 +8,6 @@ is write-only here too: forms never render it back, pages show the mask.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -29,11 +28,14 @@ from editor.calls import heartbeat, hooks
 from editor.calls.forms import CallFilterForm, CredentialForm, LaunchForm
 from editor.calls.models import FINAL_STATUSES, CallStatus, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import calls_for_user, credentials_for_user, default_base_url
+from editor.calls.selectors import calls_csv, calls_for_user, credentials_for_user, default_base_url
 from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
+from editor.common.csvsafe import csv_download
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
+from editor.common.words import readable_json
+from editor.flowcore import dialling
 from editor.flows import selectors as flow_selectors
 
 PAGE_SIZE = 50
@@ -57,6 +59,7 @@ def _owner_teams(user) -> list:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_list(request: HttpRequest) -> HttpResponse:
@@ -100,6 +103,7 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
@@ -144,8 +148,11 @@ def _launch_choices(user) -> dict[str, Any]:
     flows: dict[int, dict[str, Any]] = {}
     for version in versions:
         entry = flows.setdefault(version.flow_id, {"id": version.flow_id, "name": version.flow.name,
-                                                   "team": version.flow.team_id, "versions": []})
+                                                   "team": version.flow.team_id, "versions": [], "dials": {}})
         entry["versions"].append(version.number)
+        dials = dialling(version.document)
+        if not dials.calls_contact:  # the page says what such a version dials (editor/flowcore/dialling.py)
+            entry["dials"][version.number] = dials.number
     credentials = [c for c in credentials_for_user(user=user) if c.team_id in teams]
     return {"flows": list(flows.values()), "credentials": credentials}
 
@@ -156,10 +163,25 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return _calls_page(request)
 
 
+@login_required
+@require_GET
+def call_export(request: HttpRequest) -> HttpResponse:
+    """The calls the list's filters select, as a CSV file; a malformed filter shows the list with its error."""
+    filter_form = _call_filters(request)
+    calls = filter_form.filter(calls_for_user(user=request.user))
+    if filter_form.errors:
+        return _calls_page(request, status=400)
+    return csv_download(calls_csv(calls), "calls.csv")
+
+
+def _call_filters(request: HttpRequest) -> CallFilterForm:
+    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
+    return CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+
+
 def _calls_page(request: HttpRequest, *, launch_form: LaunchForm | None = None, status: int = 200) -> HttpResponse:
     """The calls list with its filters, and the launch form (as posted when it was refused)."""
-    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
-    filter_form = CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+    filter_form = _call_filters(request)
     calls = filter_form.filter(calls_for_user(user=request.user))
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = _launch_choices(request.user)
@@ -214,20 +236,13 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "call": call,
         "attempts": list(call.attempts.all()),
         "called_again_as": list(call.called_again_as.all()),
-        "payload_json": json.dumps(redact(call.request_payload or {}), indent=2, ensure_ascii=False),
-        "variables_json": json.dumps(call.variables or {}, indent=2, ensure_ascii=False),
-        "response_json": _pretty(call.response_body),
+        "payload_json": readable_json(redact(call.request_payload or {})),
+        "variables_json": readable_json(call.variables or {}),
+        "response_json": readable_json(call.response_body),
         "can_edit": call.user_role in (Role.OWNER, Role.EDITOR),
         "final_statuses": FINAL,
         "panels": hooks.call_panels(call),
     })
-
-
-def _pretty(body: str) -> str:
-    try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return body
 
 
 @login_required

@@ -11,6 +11,8 @@ Public API (the document and diagnostic shapes are in docs/api-contract.md)::
     render_contact_variables(document, contact) -> new flow with {{contact.x}} filled in
     contact_variables_used(document) -> {"x", ...}
     step_label(document, step_id) -> "Step 5" or 'step "Ask for account"'
+    dialling(document)         -> Dialling(kind, number): what the Call step dials (dialling.py)
+    dials_other(document, number, contact) -> what it dials instead of number, or None
     diff_documents(before, after) -> steps added, removed and changed between two documents (diff.py)
     summary_line(diff)         -> "+2 steps, 1 changed"
 
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 from .blocks import BLOCKS, PHONE_NUMBER_PATTERN, PHONE_NUMBER_RE, BlockSpec, FieldSpec, NextStepSpec
 from .diagnostics import CODES, Diagnostic, is_valid
+from .dialling import CONTACT_NUMBER, Dialling, campaign_refusal, dialling, dials_other, launch_refusal
 from .diff import diff_documents, summary_line
 from .export import contact_variables_used, export_payload, render_contact_variables, step_label
 from .parse import ParseResult, parse
@@ -47,17 +50,23 @@ from .validate import validate
 __all__ = [
     "BLOCKS",
     "CODES",
+    "CONTACT_NUMBER",
     "PHONE_NUMBER_PATTERN",
     "PHONE_NUMBER_RE",
     "BlockSpec",
     "Diagnostic",
+    "Dialling",
     "FieldSpec",
     "NextStepSpec",
     "ParseResult",
+    "campaign_refusal",
     "contact_variables_used",
+    "dialling",
+    "dials_other",
     "diff_documents",
     "export_payload",
     "is_valid",
+    "launch_refusal",
     "parse",
     "render_contact_variables",
     "step_label",

@@ -209,7 +209,8 @@ BLOCKS: dict[str, BlockSpec] = {
                 "number",
                 "needs the number to call",
                 title="Number to call",
-                help="Digits with an optional + in front, or {{contact.number}} to call each contact.",
+                help="{{contact.number}} calls the number each call is given (a test call, a campaign's contacts). "
+                "A fixed number (digits, optional + in front) is called every time.",
                 placeholder="{{contact.number}}",
             ),
             _caller_id("needs a caller ID (the number the person being called will see)"),

@@ -32,12 +32,19 @@ Linear passes over both documents; values are compared by JSON type and value (`
 from __future__ import annotations
 
 import marshal
+from collections.abc import Collection
+from collections.abc import Set as AbstractSet
+from itertools import compress, repeat
+from operator import eq, ne, or_
 from typing import Any
 
-from .parse import Extracted, extract, id_text
-from .renames import detect_renames
+from .parse import Extracted, extract
+from .renames import match_renames
+from .stepindex import StepIndex, StepKey, step_keys
 
-StepKey = tuple[str | None, int]
+__all__ = ["RefRule", "StepKey", "diff_documents", "field_changes", "is_empty", "parts", "same_value",
+           "step_keys", "summary_line"]  # fmt: skip
+
 POSITION_KEYS = frozenset({"x", "y"})
 _MISSING = object()
 
@@ -77,18 +84,20 @@ def _quick_same(a: Any, b: Any) -> bool:
     return same_value(a, b)
 
 
-def step_keys(steps: list[Any]) -> list[StepKey]:
-    """The key ``(id, nth)`` of each item of a step list, in order."""
-    seen: dict[str | None, int] = {}
-    keys: list[StepKey] = []
-    for step in steps:
-        sid = step.get("id") if isinstance(step, dict) else None
-        if type(sid) is not str:
-            sid = id_text(sid)
-        nth = seen.get(sid, 0)
-        seen[sid] = nth + 1
-        keys.append((sid, nth))
-    return keys
+def _exact(same: list[bool], olds: list[Any], news: list[Any]) -> None:
+    """Clear the flags of the pairs equal by ``==`` but not as JSON (``1``, ``1.0``, ``true``).
+
+    One marshal of each side's equal values (C-level; format 2 writes no references, so equal JSON
+    values give equal bytes); only when the bytes differ are the pairs looked at one by one.
+    """
+    try:
+        if marshal.dumps(list(compress(olds, same)), 2) == marshal.dumps(list(compress(news, same)), 2):
+            return
+    except ValueError:
+        pass
+    for place in list(compress(range(len(same)), same)):
+        if not _quick_same(olds[place], news[place]):
+            same[place] = False
 
 
 def parts(document: Any) -> Extracted:
@@ -107,6 +116,16 @@ def _change(field: str | None, old: Any, new: Any, branch: str | None = None) ->
     if new is not _MISSING:
         change["new"] = new
     return change
+
+
+def _naming(steps: list[Any], names: AbstractSet[str]) -> list[bool]:
+    """Whether each step's ``next_step`` names one of ``names`` (TypeError or AttributeError when a step
+    is not an object or a branch is not hashable: the caller then looks at each step on its own)."""
+    targets = [step.get("next_step") for step in steps]
+    return [
+        target in names if type(target) is str else type(target) is dict and not names.isdisjoint(target.values())
+        for target in targets
+    ]
 
 
 class RefRule:
@@ -140,6 +159,31 @@ class RefRule:
             moved = renames.get(target, target) if isinstance(target, str) else target
         return {**step, "next_step": moved}
 
+    def followed(self, steps: list[Any], ids: list[Any]) -> list[Any]:
+        """``follow`` of each step, given the id in ``ids`` too when that is not _MISSING."""
+        renames, result = self.renames, []
+        for step, new_id in zip(steps, ids, strict=True):
+            if isinstance(step, dict):
+                target = step.get("next_step", _MISSING)
+                if type(target) is str:
+                    step = {**step, "next_step": renames.get(target, target)}
+                elif type(target) is dict:
+                    moved = {key: renames.get(ref, ref) if isinstance(ref, str) else ref for key, ref in target.items()}
+                    step = {**step, "next_step": moved}
+                elif target is not _MISSING:
+                    step = self.follow(step)
+                if new_id is not _MISSING:
+                    step = {**step, "id": new_id}
+            result.append(step)
+        return result
+
+    def naming_new(self, steps: list[Any]) -> list[bool]:
+        """``names_new`` of each step, in one pass over their references when they are plain."""
+        try:
+            return _naming(steps, self.back.keys())
+        except (AttributeError, TypeError):
+            return [self.names_new(step) for step in steps]
+
     def names_new(self, step: Any) -> bool:
         """Whether a step (of the old side) refers to an id that only a rename brought."""
         target = step.get("next_step") if isinstance(step, dict) else None
@@ -159,6 +203,13 @@ class RefRule:
             return not self.names.isdisjoint(target.values())
         except TypeError:  # a branch that is not a plain value: look at each one
             return any(isinstance(ref, str) and ref in self.names for ref in target.values())
+
+    def touching(self, steps: list[Any]) -> list[bool]:
+        """``touches`` of each step, in one pass over their references when they are plain."""
+        try:
+            return _naming(steps, self.names)
+        except (AttributeError, TypeError):  # a step that is not an object, or an odd reference
+            return [self.touches(step) for step in steps]
 
 
 _PLAIN = RefRule({})
@@ -194,97 +245,158 @@ def field_changes(
     return changes
 
 
-def _wire(key: StepKey) -> list[Any]:
-    return [key[0], key[1]]
-
-
 def diff_documents(before: Any, after: Any) -> dict[str, Any]:
     """The difference from ``before`` to ``after`` (any accepted form; ValueError when one is not a flow)."""
     old, new = parts(before), parts(after)
-    old_keys, new_keys = step_keys(old.steps), step_keys(new.steps)
-    new_index = {key: index for index, key in enumerate(new_keys)}
-    renames = detect_renames(before, after)
-    refs = RefRule(renames)
+    old_index, new_index = StepIndex(old.steps), StepIndex(new.steps)
+    renames = match_renames(old_index, new_index, old.layout, new.layout)
+    pairs = _Pairs(old_index, new_index, renames)
+    entries = _step_entries(pairs, old_index, new_index, RefRule(renames))
 
-    matched: dict[StepKey, tuple[StepKey, int]] = {}  # new key -> (old key, old index)
-    removed: list[dict[str, Any]] = []
-    for index, key in enumerate(old_keys):
-        target = (renames[key[0]], 0) if key[1] == 0 and key[0] in renames else key
-        if target in new_index:
-            matched[target] = (key, index)
-        else:
-            removed.append({"change": "removed", "id": key[0], "nth": key[1], "position": index,
-                            "step": old.steps[index]})  # fmt: skip
-
-    entries: list[dict[str, Any]] = []
-    kept_new: list[StepKey] = []
-    for index, key in enumerate(new_keys):
-        step = new.steps[index]
-        if key not in matched:
-            entries.append({"change": "added", "id": key[0], "nth": key[1], "position": index, "step": step})
-            continue
-        kept_new.append(key)
-        old_key, old_index = matched[key]
-        before_step = old.steps[old_index]
-        touched = refs.touches(step)
-        if not touched and _quick_same(before_step, step):
-            continue
-        if touched and _quick_same(refs.follow(before_step), step) and not refs.names_new(before_step):
-            continue  # its references only followed renames
-        fields = field_changes(before_step, step, refs=refs)
-        if fields:
-            entry: dict[str, Any] = {"change": "changed", "id": old_key[0], "nth": old_key[1]}
-            if old_key != key:
-                entry["new_id"] = key[0]
-            entry["fields"] = fields
-            entries.append(entry)
-    entries.extend(removed)
-
-    kept_old = [old_keys[index] for index in sorted(matched[key][1] for key in kept_new)]
     order = None
-    if [matched[key][0] for key in kept_new] != kept_old:
-        order = {"old": [_wire(key) for key in kept_old], "new": [_wire(key) for key in kept_new]}
-
+    kept_old = pairs.olds if pairs.aligned else sorted(pairs.olds)
+    if not pairs.aligned and pairs.olds != kept_old:
+        order = {"old": [[old_index.ids[i], old_index.nths[i]] for i in kept_old],
+                 "new": [[new_index.ids[j], new_index.nths[j]] for j in pairs.news]}  # fmt: skip
     start = None
-    if old_keys or new_keys:
-        was = old_keys[0] if old_keys else None
-        now = new_keys[0] if new_keys else None
-        if was is None or now is None or matched.get(now, (None,))[0] != was:
-            start = {"old": was[0] if was else None, "new": now[0] if now else None}
+    if old.steps or new.steps:
+        if not old.steps or not new.steps or pairs.old_of(0) != 0:
+            start = {"old": old_index.ids[0] if old.steps else None,
+                     "new": new_index.ids[0] if new.steps else None}  # fmt: skip
 
     layout = _layout_changes(old.layout, new.layout, renames)
     settings = field_changes(old.settings, new.settings)
     result = {"steps": entries, "layout": layout, "settings": settings, "start": start, "order": order}
-    result["summary"] = _summary(result, matched)
+    result["summary"] = _summary(result, pairs.kept_ids(new_index))
     return result
+
+
+class _Pairs:
+    """Which step of ``before`` each step of ``after`` is (its key, or the key a rename gave it).
+
+    ``olds[p]`` and ``news[p]`` are the places of the p-th matched pair on each side, in the order of
+    ``after``; ``added`` and ``removed`` the places of the others. When every step kept its place (the
+    usual save, renames included) this is known from one comparison of the key lists.
+    """
+
+    def __init__(self, old: StepIndex, new: StepIndex, renames: dict[str, str]) -> None:
+        ids = old.ids
+        if renames:  # only the first step of an id can be renamed
+            ids = (
+                list(map(renames.get, ids, ids))
+                if old.plain
+                else [renames.get(sid, sid) if nth == 0 else sid for sid, nth in zip(ids, old.nths, strict=True)]
+            )  # type: ignore[arg-type]
+        self.aligned = ids == new.ids and old.nths == new.nths
+        if self.aligned:
+            self.olds = self.news = range(len(ids))
+            self.added: list[int] = []
+            self.removed: list[int] = []
+            return
+        at = dict(zip(zip(new.ids, new.nths, strict=True), range(len(new.ids)), strict=True))
+        where = list(map(at.get, zip(ids, old.nths, strict=True)))
+        self.removed = [i for i, j in enumerate(where) if j is None]
+        self._old_of: list[int | None] = [None] * len(new.ids)
+        for i, j in enumerate(where):
+            if j is not None:
+                self._old_of[j] = i
+        self.news = [j for j, i in enumerate(self._old_of) if i is not None]
+        self.olds = [self._old_of[j] for j in self.news]
+        self.added = [j for j, i in enumerate(self._old_of) if i is None]
+
+    def old_of(self, place: int) -> int | None:
+        return place if self.aligned else self._old_of[place]
+
+    def kept_ids(self, new: StepIndex) -> Collection[str]:
+        """The ids of the kept steps of ``after`` that are the first of their id."""
+        if self.aligned:
+            return new.first.keys()
+        return {new.ids[j] for j in self.news if new.nths[j] == 0}  # type: ignore[misc]
+
+
+def _step_entries(pairs: _Pairs, old: StepIndex, new: StepIndex, refs: RefRule) -> list[dict[str, Any]]:
+    """The step entries: added and changed in the order of ``after``, then the removed.
+
+    The pairs are compared in bulk (C-level ``==``, one marshal per side for the JSON types); a step
+    whose references name a renamed id, or that was renamed, is compared again with its references
+    (and id) following the renames, in bulk too; only the steps left are compared field by field.
+    """
+    if pairs.aligned:
+        olds, news = old.steps, new.steps
+        old_ids, new_ids, old_nths = old.ids, new.ids, old.nths
+    else:
+        olds = [old.steps[i] for i in pairs.olds]
+        news = [new.steps[j] for j in pairs.news]
+        old_ids = [old.ids[i] for i in pairs.olds]  # type: ignore[index]
+        new_ids = [new.ids[j] for j in pairs.news]
+        old_nths = [old.nths[i] for i in pairs.olds]  # type: ignore[index]
+    same = list(map(eq, olds, news))
+    _exact(same, olds, news)
+    fields_at: dict[int, list[dict[str, Any]]] = {}
+    if refs.renames:
+        renamed = list(map(ne, old_ids, new_ids))
+        again = list(compress(range(len(same)), map(or_, refs.touching(news), renamed)))
+        olds_again, news_again = [olds[p] for p in again], [news[p] for p in again]
+        followed = refs.followed(olds_again, [news[p]["id"] if renamed[p] else _MISSING for p in again])
+        same_again = list(map(eq, followed, news_again))
+        _exact(same_again, followed, news_again)
+        for p, ok, naming in zip(again, same_again, refs.naming_new(olds_again), strict=True):
+            same[p] = ok and not naming  # its references (and id) only followed renames
+            if same[p] and renamed[p]:
+                fields_at[p] = [_change("id", olds[p]["id"], news[p]["id"])]
+    for p in compress(range(len(same)), map(eq, same, repeat(False))):
+        fields_at[p] = field_changes(olds[p], news[p], refs=refs)
+
+    at: dict[int, dict[str, Any]] = {}
+    for p, fields in fields_at.items():
+        if fields:
+            entry: dict[str, Any] = {"change": "changed", "id": old_ids[p], "nth": old_nths[p]}
+            if old_ids[p] != new_ids[p]:
+                entry["new_id"] = new_ids[p]
+            entry["fields"] = fields
+            at[pairs.news[p]] = entry
+    for j in pairs.added:
+        at[j] = {"change": "added", "id": new.ids[j], "nth": new.nths[j], "position": j, "step": new.steps[j]}
+    entries = [at[j] for j in sorted(at)]
+    entries.extend({"change": "removed", "id": old.ids[i], "nth": old.nths[i], "position": i,
+                    "step": old.steps[i]} for i in pairs.removed)  # fmt: skip
+    return entries
 
 
 def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str, str]) -> list[dict[str, Any]]:
     # A renamed step's entry follows it unless another entry already holds either id (orphan entries).
     moves = {a: b for a, b in renames.items() if a in old and b in new and b not in old and a not in new}
+    keys = list(old)
+    targets = list(map(moves.get, keys, keys)) if moves else keys
+    entries = list(old.values())
+    others = list(map(new.get, targets, repeat(_MISSING)))
+    same = list(map(eq, entries, others))
+    _exact(same, entries, others)
     changes: list[dict[str, Any]] = []
-    matched: set[str] = set()
-    for key, entry in old.items():
-        target = moves.get(key, key)
-        other = new.get(target, _MISSING)
+    found = 0
+    for key, target, entry, other, ok in zip(keys, targets, entries, others, same, strict=True):
         if other is _MISSING:
             changes.append({"change": "removed", "id": key, "entry": entry})
             continue
-        matched.add(target)
-        if target == key and _quick_same(entry, other):
+        found += 1
+        if ok and target == key:
             continue
-        fields = field_changes(entry, other, ignore=POSITION_KEYS)
+        fields = [] if ok else field_changes(entry, other, ignore=POSITION_KEYS)
         if fields or target != key:
             change: dict[str, Any] = {"change": "changed", "id": key}
             if target != key:
                 change["new_id"] = target
             change["fields"] = fields
             changes.append(change)
-    changes.extend({"change": "added", "id": key, "entry": entry} for key, entry in new.items() if key not in matched)
+    if found < len(new):
+        matched = {target for target, other in zip(targets, others, strict=True) if other is not _MISSING}
+        changes.extend(
+            {"change": "added", "id": key, "entry": entry} for key, entry in new.items() if key not in matched
+        )
     return changes
 
 
-def _summary(diff: dict[str, Any], matched: dict[StepKey, Any]) -> dict[str, int]:
+def _summary(diff: dict[str, Any], kept_ids: Collection[str]) -> dict[str, int]:
     """Counts of steps: added, removed, changed (fields, label or note), renamed; ``steps`` counts each once."""
     counts = {"added": 0, "removed": 0, "changed": 0, "renamed": 0}
     edited: set[Any] = set()
@@ -299,9 +411,9 @@ def _summary(diff: dict[str, Any], matched: dict[StepKey, Any]) -> dict[str, int
         if any(field["field"] != "id" for field in entry["fields"]):
             edited.add(key)
     for entry in diff["layout"]:  # a new label or note changes how a kept step reads
-        key = (entry.get("new_id", entry["id"]), 0)
-        if entry["change"] == "changed" and entry["fields"] and key in matched:
-            edited.add(key)
+        sid = entry.get("new_id", entry["id"])
+        if entry["change"] == "changed" and entry["fields"] and sid in kept_ids:
+            edited.add((sid, 0))
     counts["changed"], counts["renamed"] = len(edited), len(renamed)
     counts["steps"] = counts["added"] + counts["removed"] + len(edited | renamed)
     return counts

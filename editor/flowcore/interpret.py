@@ -39,6 +39,7 @@ from typing import Any
 
 from .blocks import BLOCKS, NEXT
 from .checks import HTTP_METHOD_SET, HTTP_METHODS
+from .dialling import call_words
 from .messages import label_for
 from .parse import id_text, parse
 from .runtime import (
@@ -295,12 +296,12 @@ class Run:
             if not isinstance(number, str) or not number:
                 self._broken(step, "it has no number")
                 return
-            number = self._text(number, unset)
+            written, number = number, self._text(number, unset)
             caller_id = self._text(caller_id, unset) if isinstance(caller_id, str) else ""
             if unset:
                 extra["unset"] = unset
             if kind == "call":
-                message = f"Calls {number}" + (f" from {caller_id}." if caller_id else ".")
+                message = call_words(written, number, caller_id)
             else:
                 then = "the flow goes on" if step.get("next_step") is not None else "the call ends"
                 message = f"Connects the caller to {number}. When that conversation ends, {then}."

@@ -18,12 +18,17 @@ is not detected (no id appears or disappears); the editor cannot do that in one 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
+from itertools import compress
+from operator import itemgetter, ne
 from typing import Any
 
 from .parse import Extracted, extract, id_text
+from .stepindex import StepIndex
 
 _IGNORED = frozenset({"id", "next_step"})
+_TEXT_KEYS = frozenset({str})
 
 
 def _steps(document: Any) -> tuple[dict[str, tuple[int, dict[str, Any]]], Mapping[str, Any]]:
@@ -63,70 +68,153 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+def _same_body(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """``_body(a) == _body(b)``, in C-level steps."""
+    x, y = a.copy(), b.copy()
+    for key in _IGNORED:
+        x.pop(key, None)
+        y.pop(key, None)
+    return x == y
+
+
+def _by_layout(
+    ids: Collection[str], first: dict[str, int], steps: list[Any], layout: Mapping[str, Any]
+) -> dict[Any, list[str]]:
+    """The ids that have a layout entry, grouped by their step's type and a few fields of that entry
+    (equal entries fall in the same group; a group may also hold entries that differ elsewhere)."""
+    placed = [sid for sid in ids if isinstance(layout.get(sid), dict)]
+    groups: defaultdict[Any, list[str]] = defaultdict(list)
+    try:
+        for key, sid in zip([(steps[first[sid]].get("type"), len(entry := layout[sid]), entry.get("x"), entry.get("y"),
+                               entry.get("label")) for sid in placed], placed, strict=True):  # fmt: skip
+            groups[key].append(sid)
+    except TypeError:  # a value that is not hashable: start again with stand-ins
+        groups.clear()
+        for sid in placed:
+            groups[(_frozen(steps[first[sid]].get("type")), _frozen(layout[sid]))].append(sid)
+    return groups
+
+
 def detect_renames(before: Any, after: Any) -> dict[str, str]:
-    """``{old id: new id}`` for the steps ``after`` renamed, when that is unambiguous.
+    """``{old id: new id}`` for the steps ``after`` renamed, when that is unambiguous."""
+    old, new = extract(before), extract(after)
+    if not isinstance(old, Extracted) or not isinstance(new, Extracted):
+        return {}
+    return match_renames(StepIndex(old.steps), StepIndex(new.steps), old.layout, new.layout)
+
+
+def match_renames(
+    old: StepIndex, new: StepIndex, old_layout: Mapping[str, Any], new_layout: Mapping[str, Any]
+) -> dict[str, str]:
+    """``detect_renames`` on step lists already indexed (diff.py shares its index).
 
     Near-linear: a pair needs two clues and an unchanged body is only one, so every pair worth scoring
-    shares its place in the list, a reference, or its layout entry (grouped by layout and body). A
-    group of several same-looking steps only needs two members per id scored: any of them is a rival
-    that keeps the others from winning on those two clues alone.
+    shares its place in the list, a reference, or its layout entry (grouped by kind and layout entry,
+    then by body). A group of several same-looking steps only needs two members per id scored: any of
+    them is a rival that keeps the others from winning on those two clues alone. Scoring more pairs
+    than that never changes the answer, so small groups are scored whole without looking at bodies.
     """
-    old, old_layout = _steps(before)
-    new, new_layout = _steps(after)
-    gone = [sid for sid in old if sid not in new]
-    added = [sid for sid in new if sid not in old]
+    old_first, new_first = old.first, new.first
+    gone = old_first.keys() - new_first.keys()
+    added = new_first.keys() - old_first.keys()
     if not gone or not added:
         return {}
-    gone_set, added_set = set(gone), set(added)
+    old_steps, new_steps = old.steps, new.steps
     voted: set[tuple[str, str]] = set()
-    for sid in old.keys() & new.keys():  # references from steps that kept their id
-        if old[sid][1].get("next_step") == new[sid][1].get("next_step"):
+    kept = list(old_first.keys() & new_first.keys())  # steps that kept their id; the changed ones vote
+    was_steps = list(map(old_steps.__getitem__, map(old_first.__getitem__, kept)))
+    now_steps = list(map(new_steps.__getitem__, map(new_first.__getitem__, kept)))
+    for was_step, now_step in compress(zip(was_steps, now_steps, strict=True), map(ne, was_steps, now_steps)):
+        was_target, now_target = was_step.get("next_step"), now_step.get("next_step")
+        if was_target == now_target:
             continue  # no reference moved: no vote
-        was, now = _targets(old[sid][1]), _targets(new[sid][1])
+        if type(was_target) is str and type(now_target) is str:
+            if was_target in gone and now_target in added:
+                voted.add((was_target, now_target))
+            continue
+        if (
+            type(was_target) is dict
+            and type(now_target) is dict
+            and _TEXT_KEYS >= {*map(type, was_target), *map(type, now_target)}
+        ):
+            votes, odd = [], False
+            for key, target in was_target.items():  # text references, the usual ones: as _targets reads them
+                moved = now_target.get(key)
+                if moved == target:
+                    continue
+                if type(target) is str and type(moved) is str:
+                    votes.append((target, moved))
+                elif type(target) is int or type(moved) is int:
+                    odd = True  # a number that _targets reads as an id
+                    break
+            if not odd:
+                voted.update(vote for vote in votes if vote[0] in gone and vote[1] in added)
+                continue
+        was, now = _targets(was_step), _targets(now_step)
         for key, target in was.items():
             moved = now.get(key)
-            if moved is not None and moved != target and target in gone_set and moved in added_set:
+            if moved is not None and moved != target and target in gone and moved in added:
                 voted.add((target, moved))
-    at_position = {new[b][0]: b for b in added}
+    at_position = {new_first[b]: b for b in added}
     candidates = set(voted)
     for a in gone:
-        b = at_position.get(old[a][0])
+        b = at_position.get(old_first[a])
         if b is not None:
             candidates.add((a, b))
-    groups: dict[Any, tuple[list[str], list[str]]] = {}
-    for side, ids, steps, layout in ((0, gone, old, old_layout), (1, added, new, new_layout)):
-        for sid in ids:
-            entry = layout.get(sid)
-            if isinstance(entry, dict):
-                step = steps[sid][1]
-                key = (_frozen(step.get("type")), _frozen(_body(step)), _frozen(entry))
-                groups.setdefault(key, ([], []))[side].append(sid)
-    for olds, news in groups.values():
-        for a in olds:
-            candidates.update((a, b) for b in news[:2])
-        for b in news:
-            candidates.update((a, b) for a in olds[:2])
+    old_groups = _by_layout(gone, old_first, old_steps, old_layout)
+    new_groups = _by_layout(added, new_first, new_steps, new_layout)
+    for key in old_groups.keys() & new_groups.keys():
+        olds, news = old_groups[key], new_groups[key]
+        if len(olds) == 1 and len(news) == 1:
+            candidates.add((olds[0], news[0]))
+        elif len(olds) <= 2 or len(news) <= 2:
+            candidates.update((a, b) for a in olds for b in news)
+        else:  # many look-alikes: by body and whole layout entry, two of each side per id are enough
+            by_body: dict[Any, tuple[list[str], list[str]]] = {}
+            for side, ids, first, steps, layout in ((0, olds, old_first, old_steps, old_layout),
+                                                    (1, news, new_first, new_steps, new_layout)):  # fmt: skip
+                for sid in ids:
+                    body = (_frozen(_body(steps[first[sid]])), _frozen(layout[sid]))
+                    by_body.setdefault(body, ([], []))[side].append(sid)
+            for body_olds, body_news in by_body.values():
+                for a in body_olds:
+                    candidates.update((a, b) for b in body_news[:2])
+                for b in body_news:
+                    candidates.update((a, b) for a in body_olds[:2])
 
+    # A pair that shares neither id with another candidate has no rival: two clues make it a rename,
+    # whatever its exact score. The others are scored in full and compared with their rivals.
+    pairs = list(candidates)
+    per_old, per_new = Counter(map(itemgetter(0), pairs)), Counter(map(itemgetter(1), pairs))
+    renames: dict[str, str] = {}
     scores: dict[tuple[str, str], int] = {}
-    for a, b in candidates:
-        position_a, step_a = old[a]
-        position_b, step_b = new[b]
+    for a, b in pairs:
+        position_a, position_b = old_first[a], new_first[b]
+        step_a, step_b = old_steps[position_a], new_steps[position_b]
         if step_a.get("type") != step_b.get("type"):
             continue
-        score = (_body(step_a) == _body(step_b)) + (position_a == position_b) + ((a, b) in voted)
-        entry_a, entry_b = old_layout.get(a), new_layout.get(b)
-        score += isinstance(entry_a, dict) and entry_a == entry_b
+        score = (position_a == position_b) + ((a, b) in voted)
+        entry_a = old_layout.get(a)
+        score += isinstance(entry_a, dict) and entry_a == new_layout.get(b)
+        alone = per_old[a] == 1 and per_new[b] == 1
+        if score < 2 or not alone:
+            score += _same_body(step_a, step_b)
         if score >= 2:
-            scores[(a, b)] = score
+            if alone:
+                renames[a] = b
+            else:
+                scores[(a, b)] = score
     # The two best (score, partner) of each id: enough to find the best rival of any pair.
     best: dict[tuple[int, str], list[tuple[int, str]]] = {}
     for (a, b), score in scores.items():
         for mine, partner in (((0, a), b), ((1, b), a)):
-            top = best.setdefault(mine, [])
-            top.append((score, partner))
-            top.sort(reverse=True)
-            del top[2:]
-    renames: dict[str, str] = {}
+            top = best.get(mine)
+            if top is None:
+                best[mine] = [(score, partner)]
+            else:
+                top.append((score, partner))
+                top.sort(reverse=True)
+                del top[2:]
     for (a, b), score in scores.items():
         rivals = [s for s, partner in best[(0, a)] if partner != b] + [s for s, partner in best[(1, b)] if partner != a]
         if all(rival < score for rival in rivals):

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from editor.common.admin import ReadOnlyAdminMixin
+from editor.common.words import readable_json
 from editor.flows.models import Flow, FlowScenario, FlowTestSettings, FlowVersion
 from editor.flows.services.flows import flow_export
 
@@ -18,14 +19,15 @@ def _download_payloads(items: list[tuple[str, dict]]) -> HttpResponse:
     """One JSON file for one item, a zip of JSON files for several."""
     if len(items) == 1:
         name, document = items[0]
-        response = HttpResponse(json.dumps(flow_export(document=document), indent=2), content_type="application/json")
+        text = json.dumps(flow_export(document=document), indent=2, ensure_ascii=False)
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "flow"}.json"'
         return response
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, (name, document) in enumerate(items, start=1):
             filename = f"{index:03d}-{slugify(name) or 'flow'}.json"
-            archive.writestr(filename, json.dumps(flow_export(document=document), indent=2))
+            archive.writestr(filename, json.dumps(flow_export(document=document), indent=2, ensure_ascii=False))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="flows.zip"'
     return response
@@ -92,7 +94,7 @@ class FlowAdmin(admin.ModelAdmin):
 
     @admin.display(description="Document (edit it in the flow editor)")
     def document_json(self, obj: Flow) -> str:
-        return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>", json.dumps(obj.document, indent=2))
+        return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>", readable_json(obj.document))
 
     @admin.action(description="Download the Samespace JSON")
     def download_samespace_json(self, request: HttpRequest, queryset) -> HttpResponse:
@@ -113,7 +115,7 @@ class FlowVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Document")
     def document_json(self, obj: FlowVersion) -> str:
-        return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>", json.dumps(obj.document, indent=2))
+        return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>", readable_json(obj.document))
 
     @admin.action(description="Download the Samespace JSON")
     def download_samespace_json(self, request: HttpRequest, queryset) -> HttpResponse:

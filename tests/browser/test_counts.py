@@ -36,7 +36,7 @@ def test_the_counts_toggle_shows_calls_per_step_and_branch(owner_page, live_serv
     from editor.calls.services.credentials import credential_create
 
     credential = credential_create(team=team, user=owner, name="Events", cloud_id="C",
-                                   auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/x",
+                                   auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1",
                                    send_events=True)
     _call_with_events(flow, owner, credential, "+15550100001", 200, "3")
     _call_with_events(flow, owner, credential, "+15550100002", 200, "3")

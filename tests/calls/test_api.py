@@ -134,7 +134,7 @@ def test_it_launches_a_call_and_enqueues_only_its_id_after_commit(
     assert call.request_payload["auth_token"] == "REDACTED"
     assert call.request_payload["cloud_id"] == "CLOUD"
     steps = call.request_payload["flow"]
-    assert steps[0]["number"] == "+15550100"  # the launch number replaces the call step's number
+    assert steps[0]["number"] == "+15550100"  # the Call step dials {{contact.number}}: the launch number
     assert steps[1]["text"] == "Hello Ada."
 
 

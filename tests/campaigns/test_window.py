@@ -6,7 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from editor.campaigns.window import next_open, pacing_summary, plain_duration, window_minutes, window_open
+from editor.campaigns.window import next_open, pacing_summary, window_minutes, window_open
+from editor.common import words
 
 WEEK = list(range(7))
 WEEKDAYS = [0, 1, 2, 3, 4]
@@ -101,10 +102,10 @@ def test_it_finds_the_next_opening():
     assert next_open(friday_evening, "UTC", time(9), time(17), []) is None
 
 
-@pytest.mark.parametrize("minutes, text", [(0.2, "under a minute"), (1.2, "2 min"), (45, "45 min"),
+@pytest.mark.parametrize("minutes, text", [(0.2, "less than a minute"), (1.2, "2 min"), (45, "45 min"),
                                            (135, "2 h 15 min"), (120, "2 h"), (3 * 24 * 60 + 61, "3 days 1 h")])
 def test_it_says_durations_in_plain_words(minutes, text):
-    assert plain_duration(minutes) == text
+    assert words.duration(minutes * 60) == text
 
 
 def test_it_summarises_the_pace_in_plain_words():

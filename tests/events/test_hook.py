@@ -131,7 +131,7 @@ def test_a_call_without_events_has_no_address(flow, owner, team, hook):
     from editor.calls.services.credentials import credential_create
 
     plain = credential_create(team=team, user=owner, name="Plain", cloud_id="C", auth_token=settings.SANDBOX_AUTH_TOKEN,
-                              base_url="http://127.0.0.1:9/x")
+                              base_url="http://127.0.0.1:9/sandbox/api/public/v1")
     call = call_launch(flow=flow, user=owner, number="+15550100999", credential=plain)
     assert call.events_key is None and call.events_secret == ""
     assert "publish" not in call.request_payload

@@ -35,7 +35,7 @@ def test_a_call_without_events_shows_no_outcome_panel(flow, owner, team, client)
     from editor.calls.services.credentials import credential_create
 
     plain = credential_create(team=team, user=owner, name="Plain", cloud_id="C",
-                              auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/x")
+                              auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1")
     call = call_launch(flow=flow, user=owner, number="+15550100999", credential=plain)
     client.force_login(owner)
     assert "What happened" not in client.get(f"/calls/{call.pk}/").content.decode()

@@ -235,3 +235,45 @@ def test_look_alike_renamed_steps_are_paired_only_by_a_third_clue() -> None:
     before["steps"] = kept + olds  # no longer at the same places: all equally likely, none chosen
     after["steps"] = news + kept
     assert detect_renames(before, after) == {}
+
+
+@st.composite
+def plain_pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Well-formed flows (every step an object with an id of its own, as the editor saves them), which
+    the diff reads through its bulk paths (editor/flowcore/stepindex.py), and an edit of each."""
+    names = draw(st.lists(st.sampled_from([str(i) for i in range(12)] + ["a", "b", "c"]), unique=True, max_size=12))
+    step_list = []
+    for sid in names:
+        step = draw(steps())
+        step = step if isinstance(step, dict) else {}
+        step["id"] = sid
+        if draw(st.booleans()):
+            step["next_step"] = draw(st.one_of(st.sampled_from(names or ["0"]), next_steps))
+        step_list.append(step)
+    layout = {sid: {"x": draw(st.integers(0, 2)), "y": 0, "label": draw(st.sampled_from(["A", "B", 1, True]))}
+              for sid in names if draw(st.booleans())}  # fmt: skip
+    before = {"steps": step_list, "layout": layout, "settings": {}}
+    after = copy.deepcopy(before)
+    renamed = {sid: "r" + sid for sid in names if draw(st.integers(0, 2)) == 0}  # many renames, as the bench makes
+    for step in after["steps"]:
+        target = step.get("next_step")
+        if isinstance(target, str):
+            step["next_step"] = renamed.get(target, target)
+        elif isinstance(target, dict):
+            step["next_step"] = {k: renamed.get(v, v) if isinstance(v, str) else v for k, v in target.items()}
+        if step["id"] in renamed:
+            step["id"] = renamed[step["id"]]
+            if step["id"][1:] in after["layout"]:
+                after["layout"][step["id"]] = after["layout"].pop(step["id"][1:])
+    return before, draw(edited(after))
+
+
+@SETTINGS
+@given(plain_pairs())
+def test_the_diff_of_well_formed_flows_applies_and_mirrors(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    before, after = pair
+    assert is_empty(diff_documents(before, copy.deepcopy(before)))
+    there, back = diff_documents(before, after), diff_documents(after, before)
+    assert same_value(without_positions(apply_diff(before, there)), without_positions(after))
+    assert canonical(mirror_diff(there)) == canonical(back)
+    assert detect_renames(before, after) == quadratic_renames(before, after)

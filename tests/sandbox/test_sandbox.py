@@ -14,7 +14,10 @@ URL = "/sandbox/api/public/v1/call/flow"
 
 @pytest.fixture
 def payload(samespace_example_fixed, settings) -> dict:
-    return {**samespace_example_fixed, "cloud_id": "CLOUD", "auth_token": settings.SANDBOX_AUTH_TOKEN}
+    # As FlowStudio posts it: the Call step's {{contact.number}} filled in with the number launched.
+    flow = samespace_example_fixed["flow"]
+    flow = [{**flow[0], "number": "917507161643"}, *flow[1:]]
+    return {**samespace_example_fixed, "flow": flow, "cloud_id": "CLOUD", "auth_token": settings.SANDBOX_AUTH_TOKEN}
 
 
 def post(client, payload, key: str = "key-1", number: str | None = None):

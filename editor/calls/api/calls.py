@@ -2,6 +2,7 @@
 
 * ``POST /api/flows/{id}/launch/`` ``{"number", "credential", "variables"?, "version"?}`` → 202 ``{"call": id}``
 * ``GET /api/calls/`` (filters: status, flow, credential, number, date, created_after/before, ids)
+* ``GET /api/calls/export.csv`` (the same filters): the calls as a CSV file, streamed
 * ``GET /api/calls/{id}/`` with the request payload (token REDACTED), the response and every attempt
 * ``POST /api/calls/{id}/call-again/`` → 202 ``{"call": new id}`` (a new call with a new idempotency key)
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -23,16 +25,21 @@ from editor.calls.errors import LaunchRefused
 from editor.calls.filters import CallFilters
 from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import calls_for_user, filter_calls
+from editor.calls.selectors import calls_csv, calls_for_user, filter_calls
 from editor.calls.services.calls import call_again, call_launch
 from editor.common.api.parsers import LimitedJSONParser
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.common.csvsafe import csv_download
 from editor.flows.selectors import flows_for_user
 
 
 class LaunchSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40, help_text="The number to call; also {{contact.number}}.")
+    number = serializers.CharField(
+        max_length=40,
+        help_text="The number to call; also {{contact.number}}. A version whose Call step has a fixed number "
+        "dials only that number: give it here (another is refused with dials_other_number).",
+    )
     credential = serializers.IntegerField(min_value=1, help_text="Id of a credential of the flow's team.")
     variables = serializers.DictField(
         child=serializers.JSONField(),
@@ -142,10 +149,17 @@ class LaunchView(APIView):
 
     @extend_schema(
         summary="Launch one call of a published flow version",
-        description="`number` becomes `{{contact.number}}` and the number the call step dials. The call is "
-        "placed asynchronously: poll `GET /api/calls/{id}/`.",
+        description="`number` becomes `{{contact.number}}`, which a Call step of `{{contact.number}}` dials. "
+        "A Call step with a fixed number dials that number whatever `number` says, so a launch with another "
+        "number is refused: 400 with code `dials_other_number`, `extra.dials` the number the step dials. The "
+        "call is placed asynchronously: poll `GET /api/calls/{id}/`.",
         request=LaunchSerializer,
-        responses={202: LaunchedSerializer, **ERRORS},
+        responses={202: LaunchedSerializer, **ERRORS, 400: OpenApiResponse(
+            ErrorSerializer,
+            description="Field errors under extra.fields (validation_failed), or why the launch is refused: "
+            "launch_refused, or dials_other_number when the version's Call step dials another number "
+            "(extra.dials: that number; extra.number: the number given).",
+        )},
     )
     def post(self, request, flow_id: int):
         flow = get_object_or_404(flows_for_user(user=request.user, include_archived=True), pk=flow_id)
@@ -215,3 +229,13 @@ class CallViewSet(TeamScopedApiMixin, ApiViewSet):
         with transaction.atomic():
             new = call_again(call=call, user=request.user)
         return _launched(new)
+
+
+class CallsExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="The calls as CSV (the list's filters; no formula survives: editor/common/csvsafe.py)",
+                   parameters=CALL_FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    def get(self, request):
+        calls = filter_calls(calls_for_user(user=request.user), CallFilters.parse(request.query_params))
+        return csv_download(calls_csv(calls), "calls.csv")

@@ -34,11 +34,18 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from editor.calls import crypto, hooks, samespace
-from editor.calls.errors import CallInProgress, LaunchRefused
+from editor.calls.errors import CallInProgress, DialsOtherNumber, LaunchRefused
 from editor.calls.hooks import SendLater
 from editor.calls.models import AttemptOutcome, Call, CallAttempt, CallStatus, Credential
 from editor.common.errors import InvalidFields
-from editor.flowcore import PHONE_NUMBER_RE, contact_variables_used, is_valid, validate
+from editor.flowcore import (
+    PHONE_NUMBER_RE,
+    contact_variables_used,
+    dials_other,
+    is_valid,
+    launch_refusal,
+    validate,
+)
 from editor.flows.models import Flow, FlowVersion
 
 logger = logging.getLogger(__name__)
@@ -151,6 +158,12 @@ def call_create(
             f"This flow uses contact variables that have no value: {names}. Give them under \"variables\".",
             extra={"missing_variables": missing, "fields": {"variables": [f"Missing: {names}."]}},
         )
+    dialled = dials_other(version.document, number, contact)
+    if dialled is not None:
+        # A fixed number in the Call step is what the canvas shows and what Samespace would dial:
+        # never swap in another number behind the person's back (editor/flowcore/dialling.py).
+        message = launch_refusal(version.document, number, dialled)
+        raise DialsOtherNumber(message, extra={"dials": dialled, "number": number, "fields": {"number": [message]}})
     payload = samespace.build_payload(
         document=version.document, cloud_id=credential.cloud_id, number=number, variables=contact
     )
@@ -464,7 +477,7 @@ def _finish_from_attempt(call_id: int, recorded: CallAttempt, *, now: datetime) 
 
 def demo_sandbox_url() -> str:
     """The sandbox of the development server, on the port ``make run`` serves (SITE_PORT)."""
-    return f"http://127.0.0.1:{settings.SITE_PORT}/sandbox/api/public/v1"
+    return f"http://127.0.0.1:{settings.SITE_PORT}{samespace.SANDBOX_BASE_PATH}"
 
 
 def demo_sandbox_setup(*, team: Any, user: AbstractBaseUser | None, flow_name: str) -> None:

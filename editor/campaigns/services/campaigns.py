@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from editor.accounts.models import Team
+from editor.calls.errors import DialsOtherNumber
 from editor.calls.models import Credential
 from editor.campaigns import clock
 from editor.campaigns.models import (
@@ -33,10 +34,11 @@ from editor.campaigns.models import (
     CampaignPacing,
     CampaignStatus,
     ContactStatus,
+    ImportStatus,
 )
 from editor.campaigns.window import is_zone
 from editor.common.errors import InvalidFields, ServiceError
-from editor.flowcore import contact_variables_used
+from editor.flowcore import campaign_refusal, contact_variables_used, dialling
 from editor.flows.models import FlowVersion
 
 logger = logging.getLogger(__name__)
@@ -155,6 +157,15 @@ def _int_between(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
+def _check_dialling(version: FlowVersion | None) -> None:
+    """A campaign calls each contact's number: refuse a version whose Call step dials anything else
+    (a fixed number would ring one phone once per contact; editor/flowcore/dialling.py)."""
+    problem = campaign_refusal(version.document) if version is not None else None
+    if problem:
+        raise DialsOtherNumber(problem, extra={"dials": dialling(version.document).number,
+                                               "fields": {"flow_version": [problem]}})
+
+
 def _check_dates(campaign: Campaign) -> None:
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         raise InvalidFields({"ends_at": ["The end must come after the start."]})
@@ -164,6 +175,7 @@ def _check_dates(campaign: Campaign) -> None:
 def campaign_create(*, team: Team, user: AbstractBaseUser | None, **fields: Any) -> Campaign:
     """A draft campaign. Fields as on the model; ``name`` and ``flow_version`` are required."""
     cleaned = _clean(team, fields, partial=False)
+    _check_dialling(cleaned["flow_version"])
     campaign = Campaign(team=team, created_by=user if user is not None and user.is_authenticated else None,
                         status_changed_at=clock.now(), **cleaned)
     _check_dates(campaign)
@@ -186,6 +198,7 @@ def campaign_update(*, campaign: Campaign, **fields: Any) -> Campaign:
                 extra={"fields": {name: ["Only in a draft campaign."] for name in frozen}},
             )
     cleaned = _clean(campaign.team, fields, partial=True)
+    _check_dialling(cleaned.get("flow_version"))
     for key, value in cleaned.items():
         setattr(campaign, key, value)
     _check_dates(campaign)
@@ -253,8 +266,13 @@ def start_problems(campaign: Campaign) -> list[str]:
     elif campaign.credential.rejected_at is not None:
         problems.append(f"Samespace refused the token of the credential “{campaign.credential.name}”. "
                         "Update it on the credentials page first.")
-    if not campaign.contacts.filter(status=ContactStatus.PENDING).exists():
+    if campaign.imports.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).exists():
+        problems.append("Contacts are still being imported: start the campaign when the import is done.")
+    elif not campaign.contacts.filter(status=ContactStatus.PENDING).exists():
         problems.append("Upload contacts: there is nobody to call yet.")
+    dials = campaign_refusal(campaign.flow_version.document)
+    if dials:  # a draft made before campaigns refused such versions
+        problems.append(dials)
     missing = missing_variables(campaign)
     if missing:
         names = ", ".join("{{contact." + name + "}}" for name in missing)

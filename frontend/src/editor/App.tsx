@@ -20,6 +20,7 @@ import { FlowPanel, GroupPanel, Palette, ProblemsPanel } from "./Panels";
 import { useDraft, type DraftStore } from "./store";
 import { publishTestsNote, Simulator } from "./Simulator";
 import { TestCallDialog, type Prepared } from "./TestCall";
+import { dialContactNumber } from "./dialling";
 import { Toolbar } from "./Toolbar";
 import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument, Schemas, VersionSummary } from "./types";
 import { Compare, type Side } from "./Compare";
@@ -600,6 +601,7 @@ export function App({ boot }: { boot: Boot }) {
           credentialsUrl={config.credentialsUrl ?? "/credentials/"}
           callUrl={(id) => (config.callUrl ?? "/calls/{id}/").replace("{id}", String(id))}
           prepare={prepareTestCall} onClose={() => setDialog(null)}
+          dialContactNumber={() => store.updateDoc(dialContactNumber)}
         />
       )}
       {/* Last, so that it shows above a dialog whose save was refused. */}

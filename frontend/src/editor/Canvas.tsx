@@ -175,7 +175,7 @@ export function Canvas(props: Props) {
         proOptions={{ hideAttribution: true }}
         aria-label="Flow canvas"
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd0dc" />
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--fs-line-strong)" />
         <Overview doc={doc} sizes={measured} problems={problems} />
         <Controls showInteractive={false} showFitView={false} position="bottom-left" aria-label="Zoom and fit">
           <ControlButton onClick={props.onFit} title="Fit the whole flow" aria-label="Fit the whole flow" className="fs-fit">

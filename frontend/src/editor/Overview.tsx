@@ -7,14 +7,15 @@ import { boundsOf, viewRect, type Sizes } from "./viewport";
 import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import type { Diagnostic, FlowDocument } from "./types";
 
+// The design tokens of static/tokens.css (a CSS fill, since an SVG fill attribute reads no variables).
 const COLORS: Record<string, string> = {
-  call: "#4f46e5",
-  play: "#0891b2",
-  digits: "#d97706",
-  http: "#7c3aed",
-  connect: "#059669",
-  error: "#dc2626",
-  other: "#9ca3af",
+  call: "var(--fs-call)",
+  play: "var(--fs-play)",
+  digits: "var(--fs-digits)",
+  http: "var(--fs-http)",
+  connect: "var(--fs-connect)",
+  error: "var(--fs-error)",
+  other: "var(--fs-faint)",
 };
 const WIDTH = 200;
 const HEIGHT = 140;
@@ -83,7 +84,7 @@ function OverviewMap({ doc, sizes, problems }: Props) {
         onPointerMove={(e) => e.buttons === 1 && moveTo(e)}
       >
         {paths.map((p) => (
-          <path key={p.color} d={p.d} fill={p.color} />
+          <path key={p.color} d={p.d} style={{ fill: p.color }} />
         ))}
         <path
           className="fs-overview-mask"

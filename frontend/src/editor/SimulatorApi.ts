@@ -170,17 +170,17 @@ export function canvasStyle(run: { path: string[]; edges: Edge[]; current: strin
   const rules: string[] = [];
   if (run) {
     const visited = [...new Set(run.path)];
-    if (visited.length) rules.push(`${visited.map(node).join(",")} { outline: 3px solid #22c55e; outline-offset: 3px; }`);
+    if (visited.length) rules.push(`${visited.map(node).join(",")} { outline: 3px solid var(--fs-success); outline-offset: 3px; }`);
     const taken = run.edges.filter((e) => e.to !== null);
     if (taken.length) {
-      rules.push(`${taken.map((e) => `${edge(e.step, e.key)} .react-flow__edge-path`).join(",")} { stroke: #16a34a; stroke-width: 3.5; }`);
+      rules.push(`${taken.map((e) => `${edge(e.step, e.key)} .react-flow__edge-path`).join(",")} { stroke: var(--fs-success); stroke-width: 3.5; }`);
     }
-    if (run.current) rules.push(`${node(run.current)} { outline: 3px solid #2563eb; outline-offset: 3px; animation: fs-sim-pulse 1.4s ease-in-out infinite; }`);
+    if (run.current) rules.push(`${node(run.current)} { outline: 3px solid var(--fs-brand); outline-offset: 3px; animation: fs-sim-pulse 1.4s ease-in-out infinite; }`);
   }
   if (untaken && untaken.length) {
     const lines = untaken.filter((e) => e.to !== null).map((e) => `${edge(e.step, e.key)} .react-flow__edge-path`);
-    if (lines.length) rules.push(`${lines.join(",")} { stroke: #dc2626; stroke-dasharray: 6 5; stroke-width: 2.2; }`);
-    rules.push(`${untaken.map((e) => port(e.step, e.key)).join(",")} { background: repeating-linear-gradient(135deg, #fee2e2 0 4px, #fff 4px 8px); color: #991b1b; }`);
+    if (lines.length) rules.push(`${lines.join(",")} { stroke: var(--fs-error); stroke-dasharray: 6 5; stroke-width: 2.2; }`);
+    rules.push(`${untaken.map((e) => port(e.step, e.key)).join(",")} { background: repeating-linear-gradient(135deg, var(--fs-error-subtle) 0 4px, var(--fs-surface) 4px 8px); color: var(--fs-error-strong); }`);
   }
   return rules.join("\n");
 }

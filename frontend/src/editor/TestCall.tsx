@@ -1,12 +1,15 @@
 // The "Test call" dialog: choose a credential, type a number, fill the contact variables,
 // then "Call now" saves and publishes when needed (App.prepareTestCall), launches the call and shows
-// its status live until it is final (GET /api/calls/{id}/ about every second).
+// its status live until it is final (GET /api/calls/{id}/ about every second). A Call step with a fixed
+// number dials that number only (editor/flowcore/dialling.py): the dialog says so, refuses another
+// number, and offers in one click to put {{contact.number}} in the step and call the number typed.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "./api";
 import { ApiError } from "./http";
 import { Modal, PublishProblems } from "./Dialogs";
+import { dialling } from "./dialling";
 import { contactVariables } from "./doc";
-import { PATTERNS } from "./registry";
+import { DIALLING, PATTERNS } from "./registry";
 import type { CallInfo, CallStatus, CredentialSummary, Diagnostic, FlowDocument } from "./types";
 
 export interface Prepared {
@@ -25,7 +28,15 @@ interface Props {
   callUrl: (id: number) => string;
   /** Save and publish as needed; null when publishing was refused because of problems (now shown). */
   prepare: (progress: (text: string) => void) => Promise<Prepared | null>;
+  /** Put {{contact.number}} in the draft's Call step (absent: the dialog cannot change the flow). */
+  dialContactNumber?: () => void;
   onClose: () => void;
+}
+
+/** A launch the Call step refuses: the number typed, and the one the step dials instead. */
+interface OtherNumber {
+  typed: string;
+  dials: string;
 }
 
 const REMEMBER_KEY = "flowstudio.testCall";
@@ -94,10 +105,13 @@ function explain(call: CallInfo, waitedLong: boolean): string {
 export function TestCallDialog(props: Props) {
   const { api, team } = props;
   const names = useMemo(() => contactVariables(props.doc).filter((n) => n !== "number"), [props.doc]);
+  const dials = useMemo(() => dialling(props.doc), [props.doc]);
   const [credentials, setCredentials] = useState<CredentialSummary[] | null>(null);
   const [loadError, setLoadError] = useState("");
   const [credential, setCredential] = useState("");
-  const [number, setNumber] = useState(() => remembered().number ?? "");
+  // A fixed number is what the call dials, so it is what the form starts with.
+  const [number, setNumber] = useState(() => (dials.kind === "fixed" ? dials.number : remembered().number ?? ""));
+  const [other, setOther] = useState<OtherNumber | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState("");
@@ -167,16 +181,23 @@ export function TestCallDialog(props: Props) {
   const blocked = props.errors.length > 0;
   const final = call !== null && FINAL.includes(call.status);
 
-  const callNow = async () => {
+  const callNow = async (options: { dialled?: string } = {}) => {
     const problems: Record<string, string> = {};
-    const cleaned = phoneNumber(number);
-    if (!number.trim()) problems.number = "Type the number to call.";
+    const typed = options.dialled ?? number;
+    const cleaned = phoneNumber(typed);
+    if (!typed.trim()) problems.number = "Type the number to call.";
     else if (!cleaned) problems.number = "That doesn't look like a phone number: use 2 to 15 digits, with an optional + in front (spaces and dashes are fine).";
     if (!chosen) problems.credential = "Choose the Samespace account that places the call.";
     setFieldErrors(problems);
     setError("");
     setErrorList([]);
+    setOther(null);
     if (Object.keys(problems).length || !cleaned || !chosen) return;
+    // The step was just switched to {{contact.number}} when options.dialled is given: props.doc may not show it yet.
+    if (options.dialled === undefined && dials.kind === "fixed" && cleaned !== dials.number) {
+      setOther({ typed: cleaned, dials: dials.number });
+      return;
+    }
     setProgress("Getting ready…");
     try {
       const prepared = await props.prepare((text) => open.current && setProgress(text));
@@ -188,7 +209,7 @@ export function TestCallDialog(props: Props) {
       setProgress("Starting the call…");
       const variables = Object.fromEntries(names.map((n) => [n, values[n] ?? ""]));
       const launched = await api.launch({ number: cleaned, credential: chosen.id, variables, version: prepared.version });
-      remember({ credential: chosen.id, number });
+      remember({ credential: chosen.id, number: typed });
       if (!open.current) return;
       setPublished(prepared.published ? prepared.version : null);
       setCall(null);
@@ -197,6 +218,10 @@ export function TestCallDialog(props: Props) {
     } catch (err) {
       if (!open.current) return;
       const extra = err instanceof ApiError ? err.extra : {};
+      if (err instanceof ApiError && err.code === "dials_other_number") {
+        setOther({ typed: cleaned, dials: String(extra.dials ?? "") });
+        return;
+      }
       const fields = (extra.fields ?? {}) as Record<string, string[]>;
       const mine: Record<string, string> = {};
       if (fields.number) mine.number = fields.number.join(" ");
@@ -210,6 +235,19 @@ export function TestCallDialog(props: Props) {
     } finally {
       if (open.current) setProgress("");
     }
+  };
+
+  // One click: {{contact.number}} goes into the Call step (the canvas shows it at once), then the call
+  // is placed to the number typed; prepare() saves and publishes the changed draft first.
+  const callTypedInstead = () => {
+    if (!other || !props.dialContactNumber) return;
+    props.dialContactNumber();
+    void callNow({ dialled: other.typed });
+  };
+  const callWhatItDials = () => {
+    if (!other) return;
+    setNumber(other.dials);
+    void callNow({ dialled: other.dials });
   };
 
   const again = () => {
@@ -280,6 +318,12 @@ export function TestCallDialog(props: Props) {
           <p className="small text-muted">
             Calls a phone now with this flow, so you can hear it yourself. If the flow has changes, they are saved and published first.
           </p>
+          {dials.kind === "fixed" && (
+            <div className="alert alert-info py-2" data-testid="test-call-dials">
+              This flow calls <b className="font-monospace">{dials.number}</b>: that number is fixed in its Call step, so every
+              call dials it.
+            </div>
+          )}
           <div className="mb-3">
             <label className="form-label" htmlFor="test-call-credential">
               Samespace credential
@@ -327,14 +371,25 @@ export function TestCallDialog(props: Props) {
               onChange={(e) => {
                 setNumber(e.target.value);
                 clearFieldError("number");
+                setOther(null);
               }}
               autoFocus
             />
             {fieldErrors.number ? (
               <div className="invalid-feedback d-block">{fieldErrors.number}</div>
             ) : (
-              <div className="form-text">
-                Your own phone is a good choice. The flow uses it as <code>{"{{contact.number}}"}</code>.
+              <div className="form-text" data-testid="test-call-number-hint">
+                {dials.kind === "fixed" ? (
+                  <>To call another phone, type its number: FlowStudio offers to change the Call step.</>
+                ) : dials.kind === "template" ? (
+                  <>
+                    The Call step dials <code>{dials.number}</code>: type the number that becomes.
+                  </>
+                ) : (
+                  <>
+                    Your own phone is a good choice. {DIALLING.calls_contact}: the Call step dials <code>{DIALLING.contact_number}</code>.
+                  </>
+                )}
               </div>
             )}
           </div>
@@ -375,6 +430,32 @@ export function TestCallDialog(props: Props) {
                 to it:
               </p>
               <PublishProblems errors={props.errors} describe={props.describe} onPick={props.onPick} />
+            </div>
+          )}
+          {other && !blocked && (
+            <div className="alert alert-warning py-2 mt-3 mb-0" role="alert" data-testid="test-call-other-number">
+              <p className="mb-2">
+                This flow's Call step dials <b className="font-monospace">{other.dials}</b>, so it can't call{" "}
+                <b className="font-monospace">{other.typed}</b>.
+              </p>
+              <div className="d-flex flex-wrap gap-2">
+                {props.dialContactNumber && (
+                  <button type="button" className="btn btn-sm btn-primary" onClick={callTypedInstead} disabled={busy}>
+                    Call {other.typed} instead
+                  </button>
+                )}
+                {other.dials && (
+                  <button type="button" className="btn btn-sm btn-outline-secondary" onClick={callWhatItDials} disabled={busy}>
+                    Call {other.dials}
+                  </button>
+                )}
+              </div>
+              {props.dialContactNumber && (
+                <p className="small mb-0 mt-2">
+                  “Call {other.typed} instead” puts <code>{DIALLING.contact_number}</code> in the Call step, so the flow calls the number
+                  you give. The change is saved and published first.
+                </p>
+              )}
             </div>
           )}
           {error && !blocked && (

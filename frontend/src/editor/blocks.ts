@@ -1,7 +1,7 @@
 // What the palette, the nodes and the inspector show for each block. The data (types, fields,
 // titles, branch keys, defaults) comes from the generated registry (./registry.ts); this module
 // only derives the outputs and the one-line summaries of steps from it.
-import { BLOCK_BY_TYPE, defaultOf, type BlockSpec } from "./registry";
+import { BLOCK_BY_TYPE, DIALLING, PATTERNS, defaultOf, type BlockSpec } from "./registry";
 import type { LayoutEntry, Output, Step } from "./types";
 
 const DIGITS = BLOCK_BY_TYPE.digits.next_step;
@@ -54,10 +54,11 @@ function cut(value: string, length: number): string {
 export function summaryOf(step: Step): { lines: string[]; empty: boolean } {
   const number = text(step.number);
   switch (step.type) {
-    case "call":
-      return number
-        ? { lines: [`Calls ${cut(number, 28)}`, text(step.caller_id) ? `from ${cut(text(step.caller_id), 24)}` : ""], empty: false }
-        : { lines: ["No number yet"], empty: true };
+    case "call": {
+      if (!number) return { lines: ["No number yet"], empty: true };
+      const calls = PATTERNS.contactNumber.test(number) ? DIALLING.calls_contact : `Calls ${cut(number, 28)}`;
+      return { lines: [calls, text(step.caller_id) ? `from ${cut(text(step.caller_id), 24)}` : ""], empty: false };
+    }
     case "play": {
       const said = text(step.text);
       if (said) return { lines: [`“${cut(said, 70)}”`], empty: false };

@@ -51,7 +51,12 @@ interface Registry {
   blocks: BlockSpec[];
   http_methods: string[];
   reserved_variable: string;
-  patterns: Record<"phone_number" | "phone_template" | "variable_name" | "contact_field" | "placeholder" | "url", string>;
+  /** What a Call step dials, in the words every screen uses (editor/flowcore/dialling.py). */
+  dialling: { contact_number: string; calls_contact: string };
+  patterns: Record<
+    "phone_number" | "phone_template" | "variable_name" | "contact_field" | "contact_number" | "placeholder" | "url",
+    string
+  >;
 }
 
 // The generated file is checked against these types (a change of its shape fails `npm run
@@ -66,6 +71,7 @@ export const BLOCKS: readonly BlockSpec[] = REGISTRY.blocks;
 export const BLOCK_BY_TYPE: Readonly<Record<string, BlockSpec>> = Object.fromEntries(BLOCKS.map((b) => [b.type, b]));
 export const HTTP_METHODS: readonly string[] = REGISTRY.http_methods;
 export const RESERVED_VARIABLE = REGISTRY.reserved_variable;
+export const DIALLING = REGISTRY.dialling;
 
 /** Whole-value patterns (anchored), the same rules the validator applies. */
 export const PATTERNS = {
@@ -73,6 +79,7 @@ export const PATTERNS = {
   phoneTemplate: new RegExp(REGISTRY.patterns.phone_template),
   variableName: new RegExp(REGISTRY.patterns.variable_name),
   contactField: new RegExp(REGISTRY.patterns.contact_field),
+  contactNumber: new RegExp(REGISTRY.patterns.contact_number),
   url: new RegExp(REGISTRY.patterns.url, "i"),
 } as const;
 

@@ -31,4 +31,4 @@ class Command(BaseCommand):
             if version is None:
                 raise CommandError(f"Flow {flow.pk} has no version {options['version']}.", returncode=2)
             document = version.document
-        self.stdout.write(json.dumps(flow_export(document=document), indent=2))
+        self.stdout.write(json.dumps(flow_export(document=document), indent=2, ensure_ascii=False))

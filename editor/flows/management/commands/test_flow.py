@@ -63,7 +63,7 @@ class Command(BaseCommand):
         failed = sum(1 for result in results if not result["passed"])
         if options["json"]:
             report = {"total": len(results), "passed": len(results) - failed, "failed": failed, "results": results}
-            self.stdout.write(json.dumps(report, indent=2))
+            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         else:
             for result in results:
                 if result["passed"]:
