@@ -43,7 +43,8 @@ def _events(answered: bool, pressed: str = "") -> list[dict]:
 def campaign_with_outcomes(team, owner):
     from editor.calls.services.calls import call_create
     from editor.calls.services.credentials import credential_update
-    from editor.events.services import call_process_events, events_receive
+    from editor.events.processing import call_process_events
+    from editor.events.services import events_receive
 
     version = make_version(team, document=MENU)
     credential = credential_update(credential=make_credential(team), send_events=True)
