@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("editor.campaigns.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from this URL (?script=), not inline: the
-    # Content-Security-Policy (editor/common/csp.py) runs no inline script without the nonce.
+    # Content-Security-Policy (django-csp, flowstudio/settings.py) runs no inline script without the nonce.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a 404 in the API's error shape, not Django's HTML page.
     re_path(r"^", not_found, name="api-not-found"),

@@ -97,7 +97,7 @@ def test_it_serves_swagger_ui_without_any_external_host(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     # The start-up script comes from the same URL, not inline (the Content-Security-Policy runs no
-    # inline script without the nonce: editor/common/csp.py); it is checked with the page.
+    # inline script without the nonce: flowstudio/settings.py); it is checked with the page.
     script = client.get("/api/docs/", {"script": ""})
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
     html = response.content.decode() + script.content.decode()
