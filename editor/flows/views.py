@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -213,6 +214,8 @@ def flow_edit(request: HttpRequest, flow_id: int) -> HttpResponse:
         "username": request.user.get_username(),
         "contactFields": ["number", "name"],
         "autosaveMs": 2000,
+        # A save or check over this is refused with 413: the editor's size meter measures against it.
+        "maxBodyBytes": settings.API_MAX_JSON_BYTES,
         # The "Test call" dialog links to these pages (editor/calls/urls.py).
         "credentialsUrl": reverse("credential_list"),
         "callUrl": reverse("call_detail", args=[0]).replace("/0/", "/{id}/"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.browser import node, open_editor, wait_saved
+from tests.support.browser import node, open_editor, show_problems, wait_saved
 
 SMALL_FLOW = {
     "steps": [
@@ -101,6 +101,7 @@ def test_it_shows_what_people_type_as_text(owner_page, live_server, make_flow, s
     expect(page.locator("#field-text")).to_have_value(XSS_TEXT)
     node(page, "2").click()
     expect(page.locator("#field-url")).to_have_value("javascript:alert(1)")
+    show_problems(page)
     expect(page.locator(".fs-problems")).to_contain_text("javascript:alert(1)")
     node(page, "3").click()
     shot(page, "12-user-text-stays-text")

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.browser import node, open_editor
+from tests.support.browser import node, open_editor, show_problems
 
 
 def test_it_imports_the_samespace_example_with_its_problems(owner_page, live_server, make_flow, demo_payload, shot):
@@ -36,6 +36,7 @@ def test_it_imports_the_samespace_example_with_its_problems(owner_page, live_ser
     shot(page, "05-imported-example-with-problems")
 
     # Clicking a problem selects its step and puts the cursor in the field to fix.
+    show_problems(page)
     page.locator('.fs-problems .fs-problem[data-code="dangling_next_step"]').click()
     expect(node(page, "5")).to_have_class(re.compile("is-selected"))
     focused = page.locator('[data-field="next_step.success"]')

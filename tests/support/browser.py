@@ -63,3 +63,11 @@ def edit_step(page: Page, step_id: str, **fields: str) -> None:
     node(page, step_id).click()
     for name, value in fields.items():
         page.fill(f"#field-{name}", value)
+
+
+def show_problems(page: Page) -> None:
+    """Unfold the problems list below the canvas (it starts as one line: frontend/src/editor/Panels.tsx)."""
+    head = page.get_by_test_id("problems").locator(".fs-problems-head")
+    if head.get_attribute("aria-expanded") != "true":
+        head.click()
+    expect(head).to_have_attribute("aria-expanded", "true")

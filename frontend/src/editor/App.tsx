@@ -17,6 +17,7 @@ import { useDraft, type DraftStore } from "./store";
 import { Simulator } from "./Simulator";
 import { TestCallDialog } from "./TestCall";
 import { dialContactNumber } from "./dialling";
+import { tooLargeText } from "./size";
 import { Toolbar } from "./Toolbar";
 import type { Diagnostic, Draft, EditorConfig, FlowData, FlowDocument } from "./types";
 import { Compare, type Side } from "./Compare";
@@ -69,7 +70,9 @@ export function App({ boot }: { boot: Boot }) {
   const [countsOn, setCountsOn] = useState(false);
   const stepCounts = useStepCounts(api, latestVersion, countsOn);
 
-  const validation = useValidation(api, doc, initialFlow.diagnostics ?? [], store.get() === boot.savedDraft && !boot.needsLayout);
+  // Over the size limit, checks are not sent (useSaving measures the size).
+  const [tooBig, setTooBig] = useState(false);
+  const validation = useValidation(api, doc, initialFlow.diagnostics ?? [], store.get() === boot.savedDraft && !boot.needsLayout, tooBig);
   const { diagnostics, setDiagnostics } = validation;
   const previousProblems = useRef(new Map<string, Diagnostic[]>());
   const problems = useMemo(() => (previousProblems.current = groupProblems(diagnostics, previousProblems.current)), [diagnostics]);
@@ -92,8 +95,13 @@ export function App({ boot }: { boot: Boot }) {
   }, [store, setDiagnostics]);
   const saving = useSaving({
     api, store, draft, flowId: config.flowId, canEdit: config.canEdit, autosaveMs: config.autosaveMs,
-    baseRevision: boot.baseRevision, savedDraft: boot.savedDraft, onSaved,
+    baseRevision: boot.baseRevision, savedDraft: boot.savedDraft, limitBytes: config.maxBodyBytes ?? 0, onSaved,
   });
+  useEffect(() => setTooBig(saving.size !== null && saving.limit > 0 && saving.size > saving.limit), [saving.size, saving.limit]);
+  // A save refused as too large says so (again on each refused Save), with what to do.
+  useEffect(() => {
+    if (saving.tooLarge) setNotice({ kind: "danger", text: tooLargeText(saving.tooLarge) });
+  }, [saving.tooLarge, setNotice]);
 
   // Restored from the local backup: offer to throw it away.
   useEffect(() => {
@@ -248,7 +256,7 @@ export function App({ boot }: { boot: Boot }) {
     <div className={`fs-editor${readOnly ? " is-readonly" : ""}`}>
       <Toolbar
         name={draft.name} store={store} listUrl={config.listUrl} readOnly={readOnly}
-        status={saving.status} statusDetail={saving.error} canUndo={store.canUndo()} canRedo={store.canRedo()}
+        status={saving.status} statusDetail={saving.error} size={saving.size} limit={saving.limit} canUndo={store.canUndo()} canRedo={store.canRedo()}
         latestVersion={latestVersion} busyLayout={busyLayout} unpublished={unpublished}
         onCompare={() => latestVersion && void openCompare(latestVersion)} onDiscard={() => void publishing.discard()}
         countsOn={countsOn} onToggleCounts={() => setCountsOn((on) => !on)}
@@ -264,6 +272,7 @@ export function App({ boot }: { boot: Boot }) {
       <div className="fs-workspace" hidden={compare !== null}>
         {!readOnly && <Palette onAdd={(type) => edits.addBlock(type)} />}
         <div className="fs-center">
+          <div className="fs-canvas-column">
           {doc.steps.length === 0 && (
             <div className="fs-empty-canvas">
               <div className="fs-empty-title">Start with a Call block</div>
@@ -285,7 +294,8 @@ export function App({ boot }: { boot: Boot }) {
             </Canvas>
             </CountsContext.Provider>
           )}
-          <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} onPick={pickProblem} />
+          <ProblemsPanel doc={doc} diagnostics={diagnostics} checking={validation.checking} checkFailed={validation.failed} tooLarge={validation.tooLarge} onPick={pickProblem} />
+          </div>
           <Simulator apiBase={config.apiBase} flowId={config.flowId} doc={doc} canEdit={!readOnly} />
         </div>
         <aside className="fs-inspector" aria-label="Details">

@@ -52,11 +52,33 @@ interface ProblemsProps {
   diagnostics: Diagnostic[];
   checking: boolean;
   checkFailed: boolean;
+  /** The check was refused as too large (413), or not sent because the flow is over the limit. */
+  tooLarge: boolean;
   onPick: (d: Diagnostic) => void;
 }
 
-export function ProblemsPanel({ doc, diagnostics, checking, checkFailed, onPick }: ProblemsProps) {
-  const [open, setOpen] = useState(true);
+const PROBLEMS_KEY = "flowstudio.problems.open";
+
+/** Whether the problems list was left open (it starts as one line, so the canvas keeps its room). */
+function problemsOpen(): boolean {
+  try {
+    return window.localStorage.getItem(PROBLEMS_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+export function ProblemsPanel({ doc, diagnostics, checking, checkFailed, tooLarge, onPick }: ProblemsProps) {
+  const [open, setOpenState] = useState(problemsOpen);
+  const setOpen = (toggle: (open: boolean) => boolean) => {
+    const next = toggle(open);
+    setOpenState(next);
+    try {
+      window.localStorage.setItem(PROBLEMS_KEY, next ? "1" : "0");
+    } catch {
+      // only a comfort
+    }
+  };
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   let summary: string;
@@ -76,8 +98,9 @@ export function ProblemsPanel({ doc, diagnostics, checking, checkFailed, onPick 
           {summary}
         </span>
         {checking && <span className="fs-checking">checking…</span>}
-        {checkFailed && !checking && <span className="fs-checking text-danger">couldn't check just now</span>}
-        <span className="ms-auto small text-muted">{open ? "Hide" : "Show"}</span>
+        {checkFailed && !checking && !tooLarge && <span className="fs-checking text-danger">couldn't check just now</span>}
+        {tooLarge && !checking && <span className="fs-checking text-danger" data-testid="too-big-to-check">too big to check: make the flow smaller</span>}
+        <span className="fs-problems-toggle">{open ? "Hide" : diagnostics.length ? "Show" : ""}</span>
       </button>
       {open && diagnostics.length > 0 && (
         <ul className="fs-problems-list list-unstyled mb-0">

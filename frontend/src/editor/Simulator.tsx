@@ -18,6 +18,7 @@ import {
   type Simulation,
   type TestCase,
 } from "./SimulatorApi";
+import { SideDock } from "./SideDock";
 import { SimulatorTests } from "./SimulatorTests";
 import type { FlowDocument } from "./types";
 
@@ -74,12 +75,12 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
       if (onlyIfHidden && box) {
         const a = rf.flowToScreenPosition({ x: place.x, y: place.y });
         const b = rf.flowToScreenPosition({ x: place.x + 250, y: place.y + 90 });
-        const right = box.right - (open ? 380 : 0);
-        if (a.x >= box.left && a.y >= box.top && b.x <= right && b.y <= box.bottom) return;
+        // The simulator is docked beside the canvas (SideDock.tsx), so the whole canvas is free.
+        if (a.x >= box.left && a.y >= box.top && b.x <= box.right && b.y <= box.bottom) return;
       }
-      rf.setCenter(place.x + 125 + (open ? 180 / rf.getZoom() : 0), place.y + 50, { zoom: Math.max(rf.getZoom(), 0.7), duration: 250 });
+      rf.setCenter(place.x + 125, place.y + 50, { zoom: Math.max(rf.getZoom(), 0.7), duration: 250 });
     },
-    [rf, open],
+    [rf],
   );
 
   const turn = useCallback(
@@ -159,8 +160,13 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
   }, [sim, listen]);
 
   const current = sim ? sim.waiting?.step ?? sim.end?.step ?? null : null;
+  // Two frames later: opening the dock shrinks the canvas, and React Flow learns its new size
+  // (from a ResizeObserver) only then; centring before would use the old width.
+  const showLater = useCallback((id: string | null) => {
+    if (id) requestAnimationFrame(() => requestAnimationFrame(() => showStep(id, true)));
+  }, [showStep]);
   useEffect(() => {
-    if (open && current) showStep(current, true);
+    if (open) showLater(current);
   }, [current, open]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Paint the run and the coverage onto the canvas.
@@ -197,6 +203,7 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
 
   const waiting = sim?.waiting ?? null;
   return (
+    <SideDock label="simulator" onResized={() => showLater(current)}>
     <section className="fs-sim" aria-label="Simulator" data-testid="simulator" data-path={sim?.path.join(" ") ?? ""} data-status={sim?.status ?? "idle"}>
       <header className="fs-sim-head">
         <div className="btn-group btn-group-sm" role="tablist">
@@ -335,6 +342,7 @@ export function Simulator({ apiBase, flowId, doc, canEdit }: Props) {
         </div>
       )}
     </section>
+    </SideDock>
   );
 }
 

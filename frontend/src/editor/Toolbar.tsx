@@ -1,14 +1,17 @@
 // The bar above the canvas: name, save state and the main actions.
 import { useEffect, useRef, useState } from "react";
+import { SizeMeter } from "./size";
 import type { DraftStore } from "./store";
 import type { SaveStatus } from "./useSaving";
 
 const STATUS_TEXT: Record<SaveStatus, string> = {
-  saved: "All changes saved",
-  dirty: "Unsaved changes",
+  // Short, so that the toolbar stays on one line at 1280 px (tests/browser/test_editor_accessible.py).
+  saved: "Saved",
+  dirty: "Unsaved",
   saving: "Saving…",
   error: "Not saved yet — will retry",
   conflict: "Not saved: someone else saved",
+  too_large: "Not saved: too big",
 };
 
 interface Props {
@@ -18,6 +21,9 @@ interface Props {
   readOnly: boolean;
   status: SaveStatus;
   statusDetail: string;
+  /** The bytes a save sends, and the most the server takes (the meter shows near the limit). */
+  size: number | null;
+  limit: number;
   canUndo: boolean;
   canRedo: boolean;
   latestVersion: number | null;
@@ -43,6 +49,8 @@ interface Props {
 export function Toolbar(p: Props) {
   return (
     <div className="fs-toolbar" role="toolbar" aria-label="Flow actions">
+      {/* The page's heading, for screen readers: the name field beside it is what sighted people read. */}
+      <h1 className="visually-hidden">Flow editor: {p.name.trim() || "Untitled flow"}</h1>
       <a className="fs-back" href={p.listUrl} title="All flows">
         ← Flows
       </a>
@@ -63,6 +71,7 @@ export function Toolbar(p: Props) {
           {STATUS_TEXT[p.status]}
         </span>
       )}
+      {!p.readOnly && <SizeMeter size={p.size} limit={p.limit} />}
       <DraftState {...p} />
 
       <div className="fs-toolbar-actions">
@@ -75,11 +84,6 @@ export function Toolbar(p: Props) {
               ↷
             </button>
           </div>
-        )}
-        {!p.readOnly && (
-          <button type="button" className="btn btn-sm btn-light" onClick={p.onLayout} disabled={p.busyLayout} title="Arrange the steps neatly, top to bottom">
-            {p.busyLayout ? "Arranging…" : "Tidy up"}
-          </button>
         )}
         <button type="button" className="btn btn-sm btn-light" onClick={p.onVersions}>
           Versions
@@ -128,8 +132,8 @@ function DraftState(p: Props) {
       <button type="button" className="btn btn-link btn-sm p-0 ms-1 align-baseline" onClick={p.onCompare}>See changes</button>
       {!p.readOnly && (
         <button type="button" className="btn btn-link btn-sm p-0 ms-2 align-baseline text-secondary" onClick={p.onDiscard}
-          title={`Put version ${p.latestVersion} back into the draft (you can undo this)`}>
-          Discard changes
+          title={`Put version ${p.latestVersion} back into the draft (you can undo this)`} aria-label="Discard changes">
+          Discard
         </button>
       )}
     </span>
@@ -163,6 +167,11 @@ function MoreMenu(p: Props) {
       </button>
       {open && (
         <div className="fs-more-menu shadow-sm" id="fs-more-actions">
+          {!p.readOnly && (
+            <button type="button" className="fs-more-item" onClick={run(p.onLayout)} disabled={p.busyLayout} title="Arrange the steps neatly, top to bottom">
+              {p.busyLayout ? "Arranging…" : "Tidy up"}
+            </button>
+          )}
           {!p.readOnly && (
             <button type="button" className="fs-more-item" onClick={run(p.onImport)}>
               Import

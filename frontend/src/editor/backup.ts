@@ -21,12 +21,15 @@ export function readBackup(flowId: number): Backup | null {
   }
 }
 
-export function writeBackup(flowId: number, baseRevision: number, draft: Draft): void {
+/** Keep the draft in this browser; false when the browser refused (storage full or disabled). */
+export function writeBackup(flowId: number, baseRevision: number, draft: Draft): boolean {
   try {
     const backup: Backup = { baseRevision, name: draft.name, doc: draft.doc, at: new Date().toISOString() };
     window.localStorage.setItem(key(flowId), JSON.stringify(backup));
+    return true;
   } catch {
     // Storage full or disabled: the server copy and autosave still protect the work.
+    return false;
   }
 }
 

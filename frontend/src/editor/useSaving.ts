@@ -1,15 +1,19 @@
-// Saving: the Save button and Ctrl/Cmd+S, autosave, the local backup and stale-save (409) handling.
+// Saving: the Save button and Ctrl/Cmd+S, autosave, the local backup, stale-save (409) handling,
+// and a flow too big to save (413): said once with its size and the limit, never retried as it is.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Api } from "./api";
 import { isApiError } from "./http";
 import { clearBackup, writeBackup } from "./backup";
+import { saveBytes, type TooLarge } from "./size";
 import type { DraftStore } from "./store";
 import type { Diagnostic, Draft, FlowData } from "./types";
 
-export type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict";
+export type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict" | "too_large";
 
 const BACKUP_DELAY_MS = 250;
 const RETRY_MS = 10000;
+// The size is measured this long after the last edit (a 5 MB flow takes tens of ms to serialise).
+const MEASURE_MS = 600;
 
 interface Options {
   api: Api;
@@ -20,6 +24,8 @@ interface Options {
   autosaveMs: number;
   baseRevision: number;
   savedDraft: Draft;
+  /** The API's limit for a JSON body (config.maxBodyBytes); 0 when unknown. */
+  limitBytes: number;
   onSaved: (flow: FlowData, sent: Draft) => void;
 }
 
@@ -34,6 +40,10 @@ export function useSaving(o: Options) {
   const [stale, setStale] = useState(false);
   const [conflictOpen, setConflictOpen] = useState(false);
   const [savedAt, setSavedAt] = useState<Date | null>(null);
+  // The bytes a save of the current draft sends, and the refusal of one that is too big.
+  const [size, setSize] = useState<number | null>(null);
+  const [tooLarge, setTooLarge] = useState<TooLarge | null>(null);
+  const limit = useRef(o.limitBytes);
   const dirty = draft !== saved.current;
   const staleRef = useRef(false);
   staleRef.current = stale;
@@ -50,13 +60,24 @@ export function useSaving(o: Options) {
     }
     const sent = store.get();
     if (sent === saved.current) return true;
+    const name = sent.name.trim() || "Untitled flow";
+    const refuse = (bytes: number) => {
+      setSize(bytes);
+      setTooLarge({ size: bytes, limit: limit.current, backedUp: writeBackup(flowId, revision.current, sent) });
+      setStatus("too_large");
+      return false;
+    };
+    // A body over the limit cannot succeed: it is not sent.
+    const bytes = limit.current ? saveBytes(revision.current, name, sent.doc) : 0;
+    if (limit.current && bytes > limit.current) return refuse(bytes);
     const attempt = (async () => {
       setStatus("saving");
       try {
-        const flow = await api.save(revision.current, sent.name.trim() || "Untitled flow", sent.doc);
+        const flow = await api.save(revision.current, name, sent.doc);
         revision.current = flow.revision;
         saved.current = sent;
         setError("");
+        setTooLarge(null);
         setSavedAt(new Date());
         const clean = store.get() === sent;
         setStatus(clean ? "saved" : "dirty");
@@ -66,6 +87,11 @@ export function useSaving(o: Options) {
       } catch (err) {
         // Only a stale revision is a conflict to resolve; an archived flow (flow_archived) or an
         // error without a known code shows its message.
+        if (isApiError(err, "too_large")) {
+          const told = Number(err.extra.limit_bytes);
+          if (told > 0) limit.current = told;
+          return refuse(bytes || saveBytes(revision.current, name, sent.doc));
+        }
         if (isApiError(err, "revision_conflict")) {
           setStatus("conflict");
           staleRef.current = true;
@@ -88,7 +114,8 @@ export function useSaving(o: Options) {
   useEffect(() => {
     if (!canEdit) return;
     if (draft === saved.current) {
-      setStatus((s) => (s === "dirty" ? "saved" : s));
+      setStatus((s) => (s === "dirty" || s === "too_large" ? "saved" : s));
+      setTooLarge(null);
       clearBackup(flowId);
       return;
     }
@@ -97,12 +124,28 @@ export function useSaving(o: Options) {
     return () => window.clearTimeout(backup);
   }, [draft, canEdit, flowId]);
 
+  // The size, a little after the last edit (and at once when the page opens).
+  const measured = useRef(false);
   useEffect(() => {
-    if (!canEdit || !dirty || stale || status === "saving") return;
+    if (!limit.current) return;
+    const measure = () => setSize(saveBytes(revision.current, draft.name.trim() || "Untitled flow", draft.doc));
+    if (!measured.current) {
+      measured.current = true;
+      measure();
+      return;
+    }
+    const timer = window.setTimeout(measure, MEASURE_MS);
+    return () => window.clearTimeout(timer);
+  }, [draft]);
+
+  // Too big: autosave waits until the draft is small enough again.
+  const fits = size === null || !limit.current || size <= limit.current;
+  useEffect(() => {
+    if (!canEdit || !dirty || stale || status === "saving" || (status === "too_large" && !fits)) return;
     const delay = status === "error" ? RETRY_MS : autosaveMs;
     const timer = window.setTimeout(() => void save(), delay);
     return () => window.clearTimeout(timer);
-  }, [draft, dirty, stale, status, canEdit, autosaveMs, save]);
+  }, [draft, dirty, stale, status, canEdit, autosaveMs, save, fits]);
 
   // Closing the tab with unsaved work: the browser asks first (and the local backup is kept).
   useEffect(() => {
@@ -137,6 +180,9 @@ export function useSaving(o: Options) {
     status: (dirty && status === "saved" ? "dirty" : status) as SaveStatus,
     error,
     savedAt,
+    size,
+    limit: limit.current,
+    tooLarge,
     dirty,
     stale,
     conflictOpen,
