@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadNumber, normalise_number
+from editor.campaigns.services.numbers import BadNumber, normalise_number
 from editor.campaigns.window import WEEKDAYS_LONG, zone_names
 from editor.common.forms import SiteForm, TeamChoiceForm
 from editor.flowcore import dialling
@@ -121,6 +121,13 @@ class ContactsUploadForm(SiteForm):
                            widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}))
     # The page's script fills the choices with the file's columns (a preview through the API).
     number_column = forms.CharField(label="Number column", required=False, max_length=200, widget=forms.Select)
+    # Asked when the first line looks like data (services/csvfile.py: HeaderUnclear); the page's
+    # script asks before the upload when the preview sees it.
+    has_header = forms.TypedChoiceField(
+        label="Does the file have a header line?", required=False, widget=forms.RadioSelect, empty_value=None,
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        choices=[("yes", "Yes, the first line holds the column names"), ("no", "No, the first line is a contact")],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "upload-%s")

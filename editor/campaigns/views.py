@@ -49,14 +49,17 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     summary,
     with_outcomes,
 )
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
+from editor.campaigns.services.contacts import import_report
+from editor.campaigns.services.csvfile import BadFile
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.campaigns.services.imports import contacts_import_start
 from editor.campaigns.window import pacing_summary, window_minutes, zone, zone_names
 from editor.common import words
 from editor.common.errors import ServiceError
@@ -155,8 +158,9 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
-                            number_column=form.cleaned_data["number_column"] or None)
+            contacts_import_start(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
+                                  number_column=form.cleaned_data["number_column"] or None,
+                                  has_header=form.cleaned_data["has_header"])
         except ServiceError as exc:
             add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
         else:
@@ -164,6 +168,7 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     last = campaign.imports.first()
     return render(request, "campaigns/wizard_contacts.html", {
         "campaign": campaign, "step": 2, "form": form, "report": import_report(last) if last else None,
+        "ask_header": bool(form.errors.get("has_header")) or bool(form.data.get("has_header")),
         "contact_count": campaign.contacts.count(), "readiness": readiness(campaign),
         "uses": sorted(contact_variables_used(campaign.flow_version.document) - {"number"}),
     }, status=400 if form.errors else 200)
@@ -338,7 +343,15 @@ def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse
 @login_required
 @require_GET
 def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return results_response(_campaign(request, campaign_id))
+    """The results as CSV, filtered as the table is (the page's export link carries its filters); a
+    malformed filter goes back to the page, which says what is wrong with it."""
+    campaign = _campaign(request, campaign_id)
+    filter_form = ResultsFilterForm(request.GET)
+    if not filter_form.is_valid():
+        response = redirect("campaign_detail", campaign.pk)
+        response["Location"] += "?" + request.GET.urlencode()
+        return response
+    return results_response(campaign, filter_form.filters())
 
 
 # --- do-not-call ------------------------------------------------------------------------------------------
@@ -391,10 +404,7 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     search = filters.cleaned_data["search"] if filters.is_valid() else ""
     if filters.errors:
         messages.error(request, filters.errors_text())
-    qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
-    if search:
-        qs = qs.filter(number__contains=search)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(dnc_listed(user=request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "query": urlencode({"search": search}) if search else "",
         "teams": teams, "can_edit": bool(teams), "report": report,

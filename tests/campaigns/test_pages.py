@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
 from editor.campaigns.services.dnc import dnc_add
-from tests.campaigns.conftest import make_campaign, us_numbers
+from tests.campaigns.conftest import finished_import, make_campaign, us_numbers
 from tests.support.pages import form_errors, refused, rendered_field, shows_internal_name
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,8 @@ def login(client, user):
     return client
 
 
-def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team, version, credential):
+@pytest.mark.django_db(transaction=True)
+def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team, version, credential, worker):
     login(client, owner)
     assert client.get(reverse("campaign_list")).status_code == 200
     page = client.get(reverse("campaign_new"))
@@ -33,6 +34,7 @@ def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team
     upload = SimpleUploadedFile("c.csv", b"number,name\n+12125551001,Ada\n+12125551002,Bob\nnope,Cid\n")
     response = client.post(reverse("campaign_contacts", args=[campaign.pk]), {"file": upload})
     assert response.status_code == 302
+    assert finished_import(campaign).status == "done"  # a worker imported it
     page = client.get(reverse("campaign_contacts", args=[campaign.pk])).content.decode()
     assert "Rejected rows (1)" in page and "Not a phone number." in page
 
