@@ -28,9 +28,10 @@ from editor.calls import heartbeat, hooks
 from editor.calls.forms import CallFilterForm, CredentialForm, LaunchForm
 from editor.calls.models import FINAL_STATUSES, CallStatus, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import calls_for_user, credentials_for_user, default_base_url
+from editor.calls.selectors import calls_csv, calls_for_user, credentials_for_user, default_base_url
 from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
+from editor.common.csvsafe import csv_download
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
 from editor.common.words import readable_json
@@ -162,10 +163,25 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return _calls_page(request)
 
 
+@login_required
+@require_GET
+def call_export(request: HttpRequest) -> HttpResponse:
+    """The calls the list's filters select, as a CSV file; a malformed filter shows the list with its error."""
+    filter_form = _call_filters(request)
+    calls = filter_form.filter(calls_for_user(user=request.user))
+    if filter_form.errors:
+        return _calls_page(request, status=400)
+    return csv_download(calls_csv(calls), "calls.csv")
+
+
+def _call_filters(request: HttpRequest) -> CallFilterForm:
+    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
+    return CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+
+
 def _calls_page(request: HttpRequest, *, launch_form: LaunchForm | None = None, status: int = 200) -> HttpResponse:
     """The calls list with its filters, and the launch form (as posted when it was refused)."""
-    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
-    filter_form = CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+    filter_form = _call_filters(request)
     calls = filter_form.filter(calls_for_user(user=request.user))
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = _launch_choices(request.user)

@@ -43,6 +43,30 @@ def dnc_for_user(*, user: AbstractBaseUser) -> QuerySet[DoNotCall]:
         "team", "created_by")
 
 
+def dnc_listed(*, user: AbstractBaseUser, search: str = "", team: int | None = None) -> QuerySet[DoNotCall]:
+    """The do-not-call list as the page, the API and the exports show it (filters typed by
+    ``DoNotCallFilters``: digits a number contains, one team), newest first."""
+    qs = dnc_for_user(user=user).order_by("-created_at", "-id")
+    if search:
+        qs = qs.filter(number__contains=search)
+    if team is not None:
+        qs = qs.filter(team_id=team)
+    return qs
+
+
+DNC_CSV_HEADERS = ["number", "note", "team", "added_by", "added_at"]
+
+
+def dnc_csv(entries: QuerySet[DoNotCall]) -> Iterator[str]:
+    """Do-not-call entries as CSV text, streamed, through editor/common/csvsafe.py (a note such as
+    ``=1+2`` comes out as text; the E.164 number stays a number)."""
+    writer = SafeCsvWriter(DNC_CSV_HEADERS, phone_columns=["number"])
+    yield writer.header_row()
+    for entry in entries.iterator(chunk_size=2000):
+        person = entry.created_by.get_username() if entry.created_by else ""
+        yield writer.row([entry.number, entry.note, entry.team.name, person, entry.created_at.isoformat()])
+
+
 def contacts_of(campaign: Campaign, *, status: str = "", number: str = "", answered: bool | None = None,
                 reached: str = "", pressed: str = "") -> QuerySet[CampaignContact]:
     """A campaign's contacts; ``answered``, ``reached`` (a step id) and ``pressed`` (keys) filter on
@@ -145,13 +169,14 @@ RESULT_HEADERS = ["line", "number", "status", "attempts", "note", "last_call_id"
                   "response_status", "samespace_call_id", "error", "finished_at", "time_zone"]
 
 
-def results_rows(campaign: Campaign) -> Iterator[str]:
-    """The per-contact results as CSV text, one row at a time (streamed; bounded memory). Every cell
+def results_rows(campaign: Campaign, **filters: Any) -> Iterator[str]:
+    """The per-contact results as CSV text, one row at a time (streamed; bounded memory), of the
+    contacts ``contacts_of(campaign, **filters)`` selects (the results table's filters). Every cell
     goes through editor/common/csvsafe.py: a contact field such as ``=1+2`` comes out as text."""
     columns = list(campaign.columns or [])
     writer = SafeCsvWriter(RESULT_HEADERS + OUTCOME_CSV_HEADERS + columns, phone_columns=["number"])
     yield writer.header_row()
-    contacts = campaign.contacts.select_related("last_call").order_by("id")
+    contacts = contacts_of(campaign, **filters)
     batch: list[CampaignContact] = []
     for contact in contacts.iterator(chunk_size=2000):
         batch.append(contact)

@@ -49,6 +49,7 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     summary,
@@ -342,7 +343,15 @@ def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse
 @login_required
 @require_GET
 def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return results_response(_campaign(request, campaign_id))
+    """The results as CSV, filtered as the table is (the page's export link carries its filters); a
+    malformed filter goes back to the page, which says what is wrong with it."""
+    campaign = _campaign(request, campaign_id)
+    filter_form = ResultsFilterForm(request.GET)
+    if not filter_form.is_valid():
+        response = redirect("campaign_detail", campaign.pk)
+        response["Location"] += "?" + request.GET.urlencode()
+        return response
+    return results_response(campaign, filter_form.filters())
 
 
 # --- do-not-call ------------------------------------------------------------------------------------------
@@ -395,10 +404,7 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     search = filters.cleaned_data["search"] if filters.is_valid() else ""
     if filters.errors:
         messages.error(request, filters.errors_text())
-    qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
-    if search:
-        qs = qs.filter(number__contains=search)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(dnc_listed(user=request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "query": urlencode({"search": search}) if search else "",
         "teams": teams, "can_edit": bool(teams), "report": report,

@@ -12,6 +12,7 @@ import re
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from tests.support.axe import assert_accessible
 from tests.support.browser import drag_block, node, open_editor
 
 FIXED = "917507161643"
@@ -79,6 +80,7 @@ def test_the_test_call_shows_the_fixed_number_refuses_another_and_switches_in_on
     expect(refusal).to_contain_text(f"This flow's Call step dials {FIXED}, so it can't call +14155550142.")
     expect(refusal).to_contain_text("puts {{contact.number}} in the Call step")
     shot(page, "51-test-call-refuses-another-number")
+    assert_accessible(page)
     assert not FlowVersion.objects.filter(flow=flow).exists() and not Call.objects.exists()
 
     # One click: the step dials {{contact.number}} (the canvas says so), it is published, the typed number is called.
@@ -139,6 +141,7 @@ def test_the_launch_page_says_what_a_version_dials(owner_page, live_server, make
     expect(page.locator("#launch-number")).to_have_value("+1 415 555 0142")
     expect(note).to_be_visible()
     shot(page, "54-launch-page-refuses-another-number")
+    assert_accessible(page)
     assert not Call.objects.exists()
 
 
@@ -163,4 +166,5 @@ def test_the_campaign_wizard_says_how_to_fix_a_version_that_dials_one_number(
                                 "{{contact.number}} in the Call step, then publish.")
     expect(fix.get_by_role("link", name="Fixed number")).to_have_attribute("href", re.compile(r"/flows/\d+/edit$"))
     shot(page, "55-campaign-wizard-refuses-a-fixed-number")
+    assert_accessible(page)
     assert not Campaign.objects.exists()

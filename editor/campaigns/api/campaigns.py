@@ -47,6 +47,7 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     results_rows,
@@ -59,6 +60,7 @@ from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
 from editor.campaigns.services.imports import contacts_import_start
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.common.csvsafe import csv_download
 from editor.events.selectors import outcome_as_json
 from editor.flows.selectors import published_version
 
@@ -349,13 +351,7 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
-            query = ContactFilterSerializer(data=request.query_params)
-            query.is_valid(raise_exception=True)
-            params = query.validated_data
-            page = self.paginate_queryset(contacts_of(
-                campaign, status=params.get("status", ""), number=params.get("number", ""),
-                answered=params.get("answered"), reached=params.get("reached", ""), pressed=params.get("pressed", ""),
-            ))
+            page = self.paginate_queryset(contacts_of(campaign, **contact_filters(request.query_params)))
             return self.get_paginated_response(ContactSerializer(with_outcomes(list(page)), many=True).data)
         require_edit_role(request.user, campaign.team)
         data = self.validated(UploadSerializer)
@@ -375,17 +371,27 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
 class CampaignResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Per-contact results as CSV", responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    @extend_schema(summary="Per-contact results as CSV", parameters=[ContactFilterSerializer],
+                   description="The same filters as the contacts list: status, number, answered, reached, pressed.",
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, pk: int):
         campaign = get_object_or_404(campaigns_for_user(user=request.user), pk=pk)
-        return results_response(campaign)
+        return results_response(campaign, contact_filters(request.query_params))
 
 
-def results_response(campaign: Campaign) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(results_rows(campaign), content_type="text/csv; charset=utf-8")
-    name = slugify(campaign.name) or "campaign"
-    response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
-    return response
+def contact_filters(query_params) -> dict[str, Any]:
+    """``contacts_of`` keyword arguments from the query string; ValidationError (400) when malformed."""
+    query = ContactFilterSerializer(data=query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    return {"status": params.get("status", ""), "number": params.get("number", ""),
+            "answered": params.get("answered"), "reached": params.get("reached", ""),
+            "pressed": params.get("pressed", "")}
+
+
+def results_response(campaign: Campaign, filters: dict[str, Any] | None = None) -> StreamingHttpResponse:
+    return csv_download(results_rows(campaign, **(filters or {})),
+                        f"{slugify(campaign.name) or 'campaign'}-results.csv")
 
 
 # --- do-not-call -------------------------------------------------------------------------------------
@@ -405,14 +411,9 @@ class DoNotCallViewSet(TeamScopedApiMixin, ApiViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
-        qs = dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
         if self.action == "list":
-            wanted = DoNotCallFilters.parse(self.request.query_params)
-            if wanted["search"]:
-                qs = qs.filter(number__contains=wanted["search"])
-            if wanted["team"] is not None:
-                qs = qs.filter(team_id=wanted["team"])
-        return qs
+            return dnc_listed(user=self.request.user, **DoNotCallFilters.parse(self.request.query_params))
+        return dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
 
     def create(self, request):
         data = self.validated(DoNotCallCreateSerializer)

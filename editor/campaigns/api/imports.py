@@ -21,6 +21,7 @@ from editor.campaigns.selectors import campaigns_for_user
 from editor.campaigns.services.contacts import import_report
 from editor.campaigns.services.rejected import rejected_rows_csv
 from editor.common.api.schema import ErrorSerializer
+from editor.common.csvsafe import csv_download
 
 
 def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
@@ -30,9 +31,7 @@ def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
 
 
 def rejected_response(item: ContactImport) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rejected_rows_csv(item), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{item.pk}-rejected.csv"'
-    return response
+    return csv_download(rejected_rows_csv(item), f"import-{item.pk}-rejected.csv")
 
 
 class ImportDetailView(APIView):
