@@ -237,6 +237,9 @@ EVENTS_MAX_BODY_BYTES = env_int("EVENTS_MAX_BODY_BYTES", 16 * 1024)
 EVENTS_MAX_PER_CALL = env_int("EVENTS_MAX_PER_CALL", 500)
 EVENTS_MAX_BATCH = env_int("EVENTS_MAX_BATCH", 50)
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 90)
+# Seconds the processing task waits once scheduled, so that the events arriving meanwhile are
+# processed together: each call's outcome is derived about once per burst instead of once per event.
+EVENTS_PROCESS_DELAY = env_float("EVENTS_PROCESS_DELAY", 0.5)
 # The sandbox plays each accepted call whose payload has a publish URL and posts its events there;
 # SANDBOX_EVENT_FAULTS (comma-separated: duplicates, reorder, late) misbehaves on purpose.
 SANDBOX_EVENT_FAULTS = env_list("SANDBOX_EVENT_FAULTS", [])
@@ -268,6 +271,9 @@ CONTACT_IMPORT_REPORT_ROWS = env_int("CONTACT_IMPORT_REPORT_ROWS", 1000)
 # A contact import runs in a worker, in slices of at most this many seconds (and at most half the
 # soft time limit); each slice queues the next (editor/campaigns/services/imports.py).
 CONTACT_IMPORT_SLICE_SECONDS = env_float("CONTACT_IMPORT_SLICE_SECONDS", 30.0)
+# An import with no stored batch for this long (its run died, or its message was lost) is queued
+# again by the reaper, which beat runs every CONTACT_IMPORT_REAPER_INTERVAL seconds.
+CONTACT_IMPORT_REAPER_INTERVAL = env_float("CONTACT_IMPORT_REAPER_INTERVAL", 60.0)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
@@ -353,12 +359,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # Processing runs when the hook schedules it; this run covers a task lost with its worker.
+    "events-process": {
+        "task": "editor.tasks.events_process",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "campaigns-tick": {
         "task": "editor.tasks.campaigns_tick",
         "schedule": CAMPAIGN_TICK_SECONDS,
         "options": {"expires": CAMPAIGN_TICK_SECONDS},
     },
+    "contact-imports-reaper": {
+        "task": "editor.campaigns.reap_imports",
+        "schedule": CONTACT_IMPORT_REAPER_INTERVAL,
+        "options": {"expires": CONTACT_IMPORT_REAPER_INTERVAL},
+    },
 }
+# After the task time limit no run can still be alive (the worker kills it); a margin for the last commit.
+CONTACT_IMPORT_STALE_SECONDS = env_float("CONTACT_IMPORT_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 30.0)
 # One queue name for tasks and workers (tests give their workers a queue of their own).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE

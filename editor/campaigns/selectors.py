@@ -169,13 +169,14 @@ RESULT_HEADERS = ["line", "number", "status", "attempts", "note", "last_call_id"
                   "response_status", "samespace_call_id", "error", "finished_at", "time_zone"]
 
 
-def results_rows(campaign: Campaign) -> Iterator[str]:
-    """The per-contact results as CSV text, one row at a time (streamed; bounded memory). Every cell
+def results_rows(campaign: Campaign, **filters: Any) -> Iterator[str]:
+    """The per-contact results as CSV text, one row at a time (streamed; bounded memory), of the
+    contacts ``contacts_of(campaign, **filters)`` selects (the results table's filters). Every cell
     goes through editor/common/csvsafe.py: a contact field such as ``=1+2`` comes out as text."""
     columns = list(campaign.columns or [])
     writer = SafeCsvWriter(RESULT_HEADERS + OUTCOME_CSV_HEADERS + columns, phone_columns=["number"])
     yield writer.header_row()
-    contacts = campaign.contacts.select_related("last_call").order_by("id")
+    contacts = contacts_of(campaign, **filters)
     batch: list[CampaignContact] = []
     for contact in contacts.iterator(chunk_size=2000):
         batch.append(contact)

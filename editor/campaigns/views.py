@@ -343,7 +343,15 @@ def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse
 @login_required
 @require_GET
 def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return results_response(_campaign(request, campaign_id))
+    """The results as CSV, filtered as the table is (the page's export link carries its filters); a
+    malformed filter goes back to the page, which says what is wrong with it."""
+    campaign = _campaign(request, campaign_id)
+    filter_form = ResultsFilterForm(request.GET)
+    if not filter_form.is_valid():
+        response = redirect("campaign_detail", campaign.pk)
+        response["Location"] += "?" + request.GET.urlencode()
+        return response
+    return results_response(campaign, filter_form.filters())
 
 
 # --- do-not-call ------------------------------------------------------------------------------------------

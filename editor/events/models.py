@@ -63,14 +63,31 @@ class CallOutcome(models.Model):
     # Set when retention deleted some of its raw events: the outcome is final from then on (deriving
     # it again from what is left would lose what the deleted events said).
     closed = models.BooleanField(default=False)
-    # Set by the hook when it stores an event and no processing is waiting yet: it then enqueues one.
-    # The task clears it under the row's lock, so a burst of events is processed by a few tasks.
+    # Set by the hook in the statement that stores new events; cleared by the processing that claims
+    # the row (editor/events/processing.py), which holds the row's lock until it has saved the outcome.
     pending = models.BooleanField(default=False)
+    # Events stored for this call so far (retention does not lower it): the hook's per-call limit.
+    stored = models.PositiveIntegerField(default=0)
     applied = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["call"], condition=models.Q(pending=True), name="outcome_pending")]
+
     def __str__(self) -> str:
         return f"Outcome of call {self.call_id}"
+
+
+class ProcessingScheduled(models.Model):
+    """Present (one row, id 1) while a processing task is queued or about to claim: the hook inserts it
+    (``ON CONFLICT DO NOTHING``) after its events are committed and enqueues the task only when it did;
+    the task deletes it before claiming the pending outcomes (editor/events/processing.py)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Processing scheduled at {self.at}"
 
 
 class StepCount(models.Model):

@@ -15,7 +15,8 @@ T0 = 1_780_000_000
 
 def _call_with_events(flow, owner, credential, number: str, http_status: int, end_step: str) -> None:
     from editor.calls.services.calls import call_launch
-    from editor.events.services import call_process_events, events_receive
+    from editor.events.processing import call_process_events
+    from editor.events.services import events_receive
 
     call = call_launch(flow=flow, user=owner, number=number, credential=credential)
     events = [

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from editor.events import counts
 from editor.events.models import CallEvent, CallOutcome
 from editor.events.outcome import Item, derive, share
-from editor.events.services import call_process_events, events_purge, events_receive
+from editor.events.processing import call_process_events, events_process
+from editor.events.services import events_purge, events_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +68,19 @@ def test_counts_equal_a_recount_over_the_stored_events(make_call, data):
     calls = [make_call(f"+1555010{n:04d}") for n in range(3)]
     version = calls[0].flow_version
     baseline = counts.totals(version_id=version.pk)
-    deliveries = data.draw(st.lists(st.tuples(st.integers(0, 2), event, st.booleans()), min_size=1, max_size=25))
-    for index, obj, process_now in deliveries:
+    processed_when = st.sampled_from(["later", "this call now", "every pending call now"])
+    deliveries = data.draw(st.lists(st.tuples(st.integers(0, 2), event, processed_when), min_size=1, max_size=25))
+    for index, obj, when in deliveries:
         _send(calls[index], obj)
-        if process_now:
+        if when == "this call now":
             call_process_events(call_id=calls[index].pk)
+        elif when == "every pending call now":
+            events_process(batch=2)  # in bulk, as the task does, two calls per batch
     for index, obj, _ in data.draw(st.lists(st.sampled_from(deliveries), max_size=5)):
         _send(calls[index], obj)  # delivered again
+    events_process()
     for call in calls:
-        call_process_events(call_id=call.pk)
-        call_process_events(call_id=call.pk)  # processing twice changes nothing
+        call_process_events(call_id=call.pk)  # processing again changes nothing
     after = counts.totals(version_id=version.pk)
     recount = _recount(version, calls)
     for sid in set(after["steps"]) | set(recount["steps"]):

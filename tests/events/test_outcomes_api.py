@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from editor.events.services import call_process_events
+from editor.events.processing import call_process_events
 from tests.support.api import assert_error_shape
 
 from .test_hook import EVENTS

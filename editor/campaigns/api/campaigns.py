@@ -351,13 +351,7 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
-            query = ContactFilterSerializer(data=request.query_params)
-            query.is_valid(raise_exception=True)
-            params = query.validated_data
-            page = self.paginate_queryset(contacts_of(
-                campaign, status=params.get("status", ""), number=params.get("number", ""),
-                answered=params.get("answered"), reached=params.get("reached", ""), pressed=params.get("pressed", ""),
-            ))
+            page = self.paginate_queryset(contacts_of(campaign, **contact_filters(request.query_params)))
             return self.get_paginated_response(ContactSerializer(with_outcomes(list(page)), many=True).data)
         require_edit_role(request.user, campaign.team)
         data = self.validated(UploadSerializer)
@@ -377,14 +371,27 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
 class CampaignResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Per-contact results as CSV", responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    @extend_schema(summary="Per-contact results as CSV", parameters=[ContactFilterSerializer],
+                   description="The same filters as the contacts list: status, number, answered, reached, pressed.",
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, pk: int):
         campaign = get_object_or_404(campaigns_for_user(user=request.user), pk=pk)
-        return results_response(campaign)
+        return results_response(campaign, contact_filters(request.query_params))
 
 
-def results_response(campaign: Campaign) -> StreamingHttpResponse:
-    return csv_download(results_rows(campaign), f"{slugify(campaign.name) or 'campaign'}-results.csv")
+def contact_filters(query_params) -> dict[str, Any]:
+    """``contacts_of`` keyword arguments from the query string; ValidationError (400) when malformed."""
+    query = ContactFilterSerializer(data=query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    return {"status": params.get("status", ""), "number": params.get("number", ""),
+            "answered": params.get("answered"), "reached": params.get("reached", ""),
+            "pressed": params.get("pressed", "")}
+
+
+def results_response(campaign: Campaign, filters: dict[str, Any] | None = None) -> StreamingHttpResponse:
+    return csv_download(results_rows(campaign, **(filters or {})),
+                        f"{slugify(campaign.name) or 'campaign'}-results.csv")
 
 
 # --- do-not-call -------------------------------------------------------------------------------------
