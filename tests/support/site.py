@@ -24,8 +24,8 @@ def populated_site(*, team, owner) -> dict[str, str]:
     from editor.calls.services.calls import call_launch
     from editor.calls.services.credentials import credential_create
     from editor.campaigns.services.campaigns import campaign_create, campaign_start
-    from editor.campaigns.services.imports import contacts_import
     from editor.campaigns.services.dnc import dnc_add
+    from editor.campaigns.services.imports import contacts_import
     from editor.flows.services.flows import flow_import, flow_publish
 
     flow = flow_import(team=team, user=owner, name="Appointment reminder", payload=json.loads(EXAMPLE.read_text()))
