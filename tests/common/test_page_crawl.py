@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import time
+from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
@@ -102,3 +103,57 @@ def test_no_bad_query_string_makes_any_page_answer_500(owner_client, site):
     # The crawl reached the pages themselves (their forms showing the problems), not only redirects
     # and refusals: POST-only routes answer 405, the rest mostly 200.
     assert shown >= len(BAD) * len(paths) * 2 // 3, (shown, len(paths))
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: their action and the names of their fields (with a value to keep for
+    hidden fields, radio buttons and select options, so the form's own switches such as ``action`` stay)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+        self.inside = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = self.inside and tag != "form"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = (a.get("method") or "").lower() == "post"
+            if self.inside:
+                self.forms.append({"action": a.get("action") or "", "fields": {}})
+        elif self.inside and tag in ("input", "select", "textarea") and a.get("name"):
+            kind = (a.get("type") or "").lower()
+            if kind not in ("submit", "button", "file") and a["name"] != "csrfmiddlewaretoken":
+                keep = a.get("value") if kind == "hidden" and a["name"] in ("action", "verb") else None
+                self.forms[-1]["fields"].setdefault(a["name"], keep)
+
+
+def test_no_bad_form_value_makes_any_page_answer_500(owner_client, site):
+    """Every POST form found on the site's pages, sent with each bad value in every field (the form's own
+    ``action`` kept), never answers 500: one typed layer (Django forms) refuses what does not fit."""
+    forms: dict[tuple[str, str], dict] = {}
+    for path in page_paths(site):
+        if path.startswith(("/admin/", "/api/")):
+            continue
+        response = owner_client.get(path)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        parser = Forms()
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            action = form["action"] or path
+            if any(word in action for word in ("delete", "logout", "remove", "cancel")):
+                continue  # would take away what the rest of the crawl needs
+            forms.setdefault((action, ",".join(sorted(form["fields"]))), form)
+    assert len(forms) >= 10, sorted(forms)
+    failures = []
+    for value in BAD + ["-1", "0", "2999-12-31T25:61", "{{contact.x}}"]:
+        for (action, _), form in forms.items():
+            data = {name: keep if keep is not None else value for name, keep in form["fields"].items()}
+            with transaction.atomic():
+                status = owner_client.post(action, data).status_code
+            if status >= 500:
+                failures.append(f"POST {action} {sorted(data)} = {value[:20]!r} -> {status}")
+    assert not failures, "\n".join(failures)
