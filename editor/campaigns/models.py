@@ -223,9 +223,11 @@ class ContactImport(models.Model):
     rejected_rows = models.JSONField(default=list, blank=True)  # [{"line", "value", "reason"}]
     created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # each stored batch: the reaper finds runs that died
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="import_by_status")]
 
     def __str__(self) -> str:
         return f"{self.filename or 'CSV'}: {self.imported} imported, {self.rejected} rejected"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from celery import current_app
@@ -39,6 +40,7 @@ from editor.common.errors import ServiceError
 
 BATCH = 2000
 IMPORT_TASK = "editor.campaigns.import_contacts"
+REAP_IMPORTS_TASK = "editor.campaigns.reap_imports"
 KINDS = ("duplicate_rows", "rejected_rows", "dnc_rows")
 
 
@@ -150,7 +152,7 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
         return _fail(item, "The uploaded file is no longer stored: upload it again.")
     if item.status == ImportStatus.QUEUED:
         ContactImport.objects.filter(pk=item.pk, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.RUNNING, started_at=timezone.now())
+            status=ImportStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
         item.status = ImportStatus.RUNNING
     started = time.monotonic()
     raw = stored_file(item.upload)
@@ -236,7 +238,7 @@ class _Run:
             names = self.report.save_into(item)
             item.lines_done = line
             item.bytes_read = item.size if done else min(item.size, self.raw.raw.tell())
-            names += ["lines_done", "bytes_read"]
+            names += ["lines_done", "bytes_read", "updated_at"]
             if done:
                 item.status, item.finished_at = ImportStatus.DONE, timezone.now()
                 names += ["status", "finished_at"]
@@ -290,8 +292,24 @@ def _fail(item: ContactImport, message: str) -> str:
     item.status, item.error, item.finished_at = ImportStatus.FAILED, message[:500], timezone.now()
     _forget_upload(item)
     ContactImport.objects.filter(pk=item.pk).update(status=item.status, error=item.error,
-                                                    finished_at=item.finished_at, upload=None)
+                                                    finished_at=item.finished_at, upload=None,
+                                                    updated_at=item.finished_at)
     return "failed"
 
 
-__all__ = ["IMPORT_TASK", "contacts_import", "contacts_import_run", "contacts_import_start", "enqueue_import"]
+def imports_reap() -> int:
+    """Queue again every unfinished import with no stored batch for CONTACT_IMPORT_STALE_SECONDS: its
+    run died (killed at the time limit, a lost worker) or its message was lost. A run that was only
+    slow stores nothing more once another moved on (each batch checks the stored position)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CONTACT_IMPORT_STALE_SECONDS)
+    stale = ContactImport.objects.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), updated_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True)[:100])
+    if ids:
+        ContactImport.objects.filter(pk__in=ids).update(updated_at=timezone.now())  # once per period
+        for pk in ids:
+            enqueue_import(pk)
+    return len(ids)
+
+
+__all__ = ["IMPORT_TASK", "REAP_IMPORTS_TASK", "contacts_import", "contacts_import_run", "contacts_import_start",
+           "enqueue_import", "imports_reap"]
