@@ -35,3 +35,14 @@ def test_each_main_page_fits_and_is_shot(owner_page, live_server, team, owner, s
         assert sizes["nav"] < 70, f"the navigation of {name} wraps at {width}×{height}: {sizes}"
         shot(page, f"page-{name}-{width}x{height}")
     assert page.errors == []  # type: ignore[attr-defined]
+
+    # The admin, in the same colours, and the sign-in page a new user sees first.
+    owner.is_staff = owner.is_superuser = True
+    owner.save(update_fields=["is_staff", "is_superuser"])
+    page.goto(f"{live_server.url}/admin/")
+    expect(page.locator("#site-name")).to_have_text("FlowStudio administration")
+    shot(page, f"page-admin-{width}x{height}")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    shot(page, f"page-login-{width}x{height}")
