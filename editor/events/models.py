@@ -104,6 +104,9 @@ class StepCount(models.Model):
     day = models.DateField()
     # A plain id, not a foreign key: events does not depend on campaigns (pyproject.toml's layers).
     campaign = models.BigIntegerField(default=0)
+    # 0: the calls of ``day`` (or of every day, on ALL_DAYS); 1: of the month starting on ``day``, so that a
+    # date range reads its whole months from one row each (editor/events/counts.py).
+    period = models.PositiveSmallIntegerField(default=0)
     step_id = models.CharField(max_length=200)
     branch = models.CharField(max_length=64, blank=True, default="")
     reached = models.IntegerField(default=0)
@@ -111,8 +114,8 @@ class StepCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["flow_version", "day", "campaign", "step_id", "branch"],
-                                    name="one_count_per_step_day_campaign")
+            models.UniqueConstraint(fields=["flow_version", "day", "period", "campaign", "step_id", "branch"],
+                                    name="one_count_per_step_period_campaign")
         ]
 
     def __str__(self) -> str:
