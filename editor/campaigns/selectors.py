@@ -110,11 +110,12 @@ def progress(campaign: Campaign) -> dict[str, Any]:
         pace = rate or float(campaign.calls_per_minute or 0)
         if campaign.calls_per_minute:
             pace = min(pace, float(campaign.calls_per_minute)) if pace else float(campaign.calls_per_minute)
-        if pace:
-            minutes = remaining / pace
-            finish = clock.now() + timedelta(minutes=minutes)
-            left = words.time_left(minutes * 60)
         waiting_for = _next_window(campaign)
+        if pace:
+            # Calling resumes when the window opens: the estimate counts from then, not from now.
+            now = clock.now()
+            finish = (waiting_for or now) + timedelta(minutes=remaining / pace)
+            left = words.time_left((finish - now).total_seconds())
     return {
         "counts": counts, "total": total, "done": done, "remaining": remaining,
         "percent": round(100 * done / total, 1) if total else 0.0,

@@ -38,7 +38,7 @@ def credential(team, owner):
     from editor.calls.services.credentials import credential_create
 
     return credential_create(team=team, user=owner, name="Main line", cloud_id="CLOUD-1",
-                             auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/api/public/v1")
+                             auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1")
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def draft(team, owner, credential):
 
 @pytest.fixture
 def draft_with_contacts(draft):
-    from editor.campaigns.services.contacts import contacts_import
+    from editor.campaigns.services.imports import contacts_import
 
     contacts_import(campaign=draft, upload=io.BytesIO(b"number,name\n+12125551000,Ada\n+12125551001,Zo\xc3\xab\n"))
     draft.refresh_from_db()
