@@ -37,7 +37,7 @@ from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from itertools import compress, repeat
-from operator import eq, ne, or_
+from operator import and_, eq, is_, ne, not_, or_
 from typing import Any
 
 from .parse import Extracted, extract
@@ -413,15 +413,14 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
     same = list(map(eq, entries, others))
     _exact(same, entries, others)
     changes: list[dict[str, Any]] = []
-    found = 0
-    for key, target, entry, other, ok in zip(keys, targets, entries, others, same, strict=True):
+    found = len(keys) - others.count(_MISSING)
+    quiet = map(and_, same, map(is_, targets, keys))  # unchanged and not moved to another id: nothing to say
+    for place in compress(range(len(keys)), map(not_, quiet)):
+        key, target, entry, other = keys[place], targets[place], entries[place], others[place]
         if other is _MISSING:
             changes.append({"change": "removed", "id": key, "entry": entry})
             continue
-        found += 1
-        if ok and target == key:
-            continue
-        fields = [] if ok else field_changes(entry, other, ignore=POSITION_KEYS)
+        fields = [] if same[place] else field_changes(entry, other, ignore=POSITION_KEYS)
         if fields or target != key:
             change: dict[str, Any] = {"change": "changed", "id": key}
             if target != key:
