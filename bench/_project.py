@@ -13,7 +13,7 @@ from editor.calls.services.calls import call_create
 from editor.calls.services.credentials import credential_create
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus
 from editor.campaigns.services.campaigns import campaign_create, campaign_start
-from editor.campaigns.services.contacts import contacts_import
+from editor.campaigns.services.imports import contacts_import
 from editor.flows.models import Flow
 from editor.flows.services.flows import flow_create, flow_publish
 

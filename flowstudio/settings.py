@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from dotenv import load_dotenv
 
 from flowstudio.env import ImproperlyConfiguredEnv, env_bool, env_float, env_int, env_list, env_str
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "csp",
     # Lowest first; each app may use the ones above it only (docs/architecture.md).
     "editor.legacy",
     "editor.accounts",
@@ -78,7 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "editor.common.middleware.NulCharacterMiddleware",
-    "editor.common.csp.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,8 +173,30 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
-# The Content-Security-Policy of every page (editor/common/csp.py); report-only to try a change first.
-CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# The Content-Security-Policy of every page (django-csp; the nonce in templates: editor/common/csp.py).
+# Scripts only from this site or inline with the request's nonce; nothing from another origin (Swagger
+# UI comes from drf-spectacular-sidecar); no page may frame ours; forms post only here. Inline styles
+# stay allowed (style= attributes, React Flow's positions), which run no code. CSP_REPORT_ONLY sends
+# the same policy as Content-Security-Policy-Report-Only, to try a change first.
+# (A local name: django-csp 4 refuses settings named CSP_*, the format of its version 3.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+_csp = {"DIRECTIVES": {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "worker-src": [SELF, "blob:"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}}
+if _csp_report_only:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -204,7 +228,7 @@ SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
 SANDBOX_AUTH_TOKEN = env_str("SANDBOX_AUTH_TOKEN", "sandbox-token")
 # The address Samespace reaches FlowStudio at (https://flowstudio.example.com): credentials with
 # "Samespace sends call events" put <PUBLIC_BASE_URL>/hooks/samespace/<token>/ into each payload.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{SITE_PORT}" if DEBUG else "").rstrip("/")
 if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfiguredEnv("PUBLIC_BASE_URL must start with https:// (or http:// in development).")
 # Call events (docs/call-events.md): the largest body the hook accepts, events kept per call (more
@@ -213,6 +237,9 @@ EVENTS_MAX_BODY_BYTES = env_int("EVENTS_MAX_BODY_BYTES", 16 * 1024)
 EVENTS_MAX_PER_CALL = env_int("EVENTS_MAX_PER_CALL", 500)
 EVENTS_MAX_BATCH = env_int("EVENTS_MAX_BATCH", 50)
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 90)
+# Seconds the processing task waits once scheduled, so that the events arriving meanwhile are
+# processed together: each call's outcome is derived about once per burst instead of once per event.
+EVENTS_PROCESS_DELAY = env_float("EVENTS_PROCESS_DELAY", 0.5)
 # The sandbox plays each accepted call whose payload has a publish URL and posts its events there;
 # SANDBOX_EVENT_FAULTS (comma-separated: duplicates, reorder, late) misbehaves on purpose.
 SANDBOX_EVENT_FAULTS = env_list("SANDBOX_EVENT_FAULTS", [])
@@ -241,6 +268,12 @@ WORKER_OFFLINE_AFTER = env_float("WORKER_OFFLINE_AFTER", 60.0)
 # Rows of each kind (rejected, duplicate, do-not-call) an import's report keeps; the counts cover every
 # row and every rejected row stays downloadable as CSV (editor/campaigns/services/contacts.py).
 CONTACT_IMPORT_REPORT_ROWS = env_int("CONTACT_IMPORT_REPORT_ROWS", 1000)
+# A contact import runs in a worker, in slices of at most this many seconds (and at most half the
+# soft time limit); each slice queues the next (editor/campaigns/services/imports.py).
+CONTACT_IMPORT_SLICE_SECONDS = env_float("CONTACT_IMPORT_SLICE_SECONDS", 30.0)
+# An import with no stored batch for this long (its run died, or its message was lost) is queued
+# again by the reaper, which beat runs every CONTACT_IMPORT_REAPER_INTERVAL seconds.
+CONTACT_IMPORT_REAPER_INTERVAL = env_float("CONTACT_IMPORT_REAPER_INTERVAL", 60.0)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
@@ -326,12 +359,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # Processing runs when the hook schedules it; this run covers a task lost with its worker.
+    "events-process": {
+        "task": "editor.tasks.events_process",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "campaigns-tick": {
         "task": "editor.tasks.campaigns_tick",
         "schedule": CAMPAIGN_TICK_SECONDS,
         "options": {"expires": CAMPAIGN_TICK_SECONDS},
     },
+    "contact-imports-reaper": {
+        "task": "editor.campaigns.reap_imports",
+        "schedule": CONTACT_IMPORT_REAPER_INTERVAL,
+        "options": {"expires": CONTACT_IMPORT_REAPER_INTERVAL},
+    },
 }
+# After the task time limit no run can still be alive (the worker kills it); a margin for the last commit.
+CONTACT_IMPORT_STALE_SECONDS = env_float("CONTACT_IMPORT_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 30.0)
 # One queue name for tasks and workers (tests give their workers a queue of their own).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE

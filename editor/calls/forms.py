@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from editor.calls.filters import CallFilters
 from editor.calls.models import Call, Credential
+from editor.calls.samespace import check_base_url
 from editor.calls.selectors import filter_calls
 from editor.calls.services.calls import normalise_number
 from editor.common.errors import InvalidFields
@@ -27,7 +28,8 @@ class CredentialForm(SiteForm):
     cloud_id = forms.CharField(max_length=200, label="Cloud id", widget=forms.TextInput(attrs=MONO))
     auth_token = forms.CharField(
         max_length=4000, required=False, label="Auth token",
-        # render_value=False: the stored token is never sent back to the browser.
+        # The stored token is never sent back to the browser (the field has no initial value); only a
+        # token typed in a refused submit is shown again, to the person who just typed it (__init__).
         widget=forms.PasswordInput(render_value=False, attrs={**MONO, "autocomplete": "new-password"}),
     )
     base_url = forms.CharField(max_length=500, required=False, label="Base URL", widget=forms.TextInput(attrs=MONO))
@@ -44,6 +46,7 @@ class CredentialForm(SiteForm):
         super().__init__(*args, **kwargs)
         token = self.fields["auth_token"]
         token.required = creating
+        token.widget.render_value = self.is_bound
         token.widget.attrs["placeholder"] = (
             "Paste the token from Samespace" if creating else f"Leave empty to keep {masked_token}".strip()
         )
@@ -54,6 +57,15 @@ class CredentialForm(SiteForm):
             )
         if teams and len(teams) > 1:
             self.fields["team"] = forms.TypedChoiceField(choices=[(t.pk, t.name) for t in teams], coerce=int)
+
+
+    def clean_base_url(self) -> str:
+        """Checked here as well as by the service, so a refused URL is said with the other problems at once."""
+        url = self.cleaned_data["base_url"].strip()
+        problem = check_base_url(url) if url else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
 
 class TeamSelect(forms.Select):

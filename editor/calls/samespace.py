@@ -42,6 +42,9 @@ from editor.flowcore import export_payload, render_contact_variables
 
 REDACTED = "REDACTED"
 CALL_PATH = "/call/flow"
+# Where the development sandbox imitates Samespace (sandbox/urls.py under /sandbox/): the one base
+# path plain http may reach, so a stored token never goes in clear text to another local service.
+SANDBOX_BASE_PATH = "/sandbox/api/public/v1"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 BODY_LIMIT = 20_000  # characters of a response body kept on the Call
 EXCERPT_LIMIT = 2_000  # characters kept on each CallAttempt
@@ -82,9 +85,11 @@ def _normal_host(host: str) -> str:
 def check_base_url(url: str) -> str | None:
     """Why ``url`` may not be a credential's base URL, or None when it may.
 
-    https on a host of SAMESPACE_ALLOWED_HOSTS; plain http only on SAMESPACE_INSECURE_HOSTS (the
-    development sandbox). Host names are compared exactly, so numeric spellings such as
-    ``2130706433`` or look-alikes such as ``api.samespace.com.evil.test`` are refused.
+    https on a host of SAMESPACE_ALLOWED_HOSTS; plain http only to the development sandbox: a host of
+    SAMESPACE_INSECURE_HOSTS (empty unless DEBUG=1 with the sandbox on) and the path SANDBOX_BASE_PATH,
+    so the token never goes to ``http://127.0.0.1:6379`` or another local service. Host names are
+    compared exactly, so numeric spellings such as ``2130706433`` or look-alikes such as
+    ``api.samespace.com.evil.test`` are refused.
     """
     try:
         parts = urlsplit(url)
@@ -102,6 +107,8 @@ def check_base_url(url: str) -> str | None:
     insecure = {_normal_host(h) for h in settings.SAMESPACE_INSECURE_HOSTS}
     allowed = {_normal_host(h) for h in settings.SAMESPACE_ALLOWED_HOSTS}
     if host in insecure:
+        if parts.path.rstrip("/") != SANDBOX_BASE_PATH:
+            return f"Plain http goes only to the development sandbox: use http://{parts.netloc}{SANDBOX_BASE_PATH}."
         return None
     if host not in allowed:
         names = ", ".join(sorted(allowed)) or "none configured"

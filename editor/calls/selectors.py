@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from editor.accounts.selectors import role_subquery
 from editor.calls.models import Call, Credential
+from editor.common.csvsafe import SafeCsvWriter
 
 
 def _role(user: AbstractBaseUser) -> Subquery:
@@ -59,6 +62,25 @@ def filter_calls(qs: QuerySet[Call], filters: dict[str, Any]) -> QuerySet[Call]:
     if filters.get("created_before"):
         qs = qs.filter(created_at__lt=filters["created_before"])
     return qs
+
+
+CALL_CSV_HEADERS = ["id", "created_at", "team", "flow", "version", "number", "status", "attempts", "response_status",
+                    "samespace_call_id", "error", "credential", "variables"]
+
+
+def calls_csv(calls: QuerySet[Call]) -> Iterator[str]:
+    """``calls`` as CSV text, one row at a time (streamed, bounded memory), through
+    editor/common/csvsafe.py: a flow name or contact field such as ``=1+2`` comes out as text."""
+    writer = SafeCsvWriter(CALL_CSV_HEADERS, phone_columns=["number"])
+    yield writer.header_row()
+    for call in calls.iterator(chunk_size=2000):
+        version = call.flow_version
+        yield writer.row([
+            call.pk, call.created_at.isoformat(), call.team.name, version.flow.name, version.number, call.number,
+            call.status, call.attempt_count, call.response_status or "", call.samespace_call_id, call.error,
+            call.credential.name if call.credential else "",
+            json.dumps(call.variables, ensure_ascii=False, sort_keys=True) if call.variables else "",
+        ])
 
 
 def credentials_in(*, team_ids: list[int]) -> QuerySet[Credential]:

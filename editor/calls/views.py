@@ -28,11 +28,13 @@ from editor.calls import heartbeat, hooks
 from editor.calls.forms import CallFilterForm, CredentialForm, LaunchForm
 from editor.calls.models import FINAL_STATUSES, CallStatus, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import calls_for_user, credentials_for_user, default_base_url
+from editor.calls.selectors import calls_csv, calls_for_user, credentials_for_user, default_base_url
 from editor.calls.services.calls import call_again, call_launch
 from editor.calls.services.credentials import credential_create, credential_delete, credential_update
+from editor.common.csvsafe import csv_download
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
+from editor.common.params import ascii_int
 from editor.common.words import readable_json
 from editor.flowcore import dialling
 from editor.flows import selectors as flow_selectors
@@ -58,6 +60,7 @@ def _owner_teams(user) -> list:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_list(request: HttpRequest) -> HttpResponse:
@@ -101,6 +104,7 @@ def _owned_credential(request: HttpRequest, credential_id: int) -> Credential:
 
 
 @sensitive_post_parameters("auth_token")
+@never_cache  # a refused form carries the token just typed back to its author: kept by no cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
@@ -160,17 +164,31 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return _calls_page(request)
 
 
+@login_required
+@require_GET
+def call_export(request: HttpRequest) -> HttpResponse:
+    """The calls the list's filters select, as a CSV file; a malformed filter shows the list with its error."""
+    filter_form = _call_filters(request)
+    calls = filter_form.filter(calls_for_user(user=request.user))
+    if filter_form.errors:
+        return _calls_page(request, status=400)
+    return csv_download(calls_csv(calls), "calls.csv")
+
+
+def _call_filters(request: HttpRequest) -> CallFilterForm:
+    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
+    return CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+
+
 def _calls_page(request: HttpRequest, *, launch_form: LaunchForm | None = None, status: int = 200) -> HttpResponse:
     """The calls list with its filters, and the launch form (as posted when it was refused)."""
-    flows = flow_selectors.flows_for_user(user=request.user, include_archived=True).order_by("name")
-    filter_form = CallFilterForm(request.GET, statuses=CallStatus.choices, flows=list(flows.values("id", "name")))
+    filter_form = _call_filters(request)
     calls = filter_form.filter(calls_for_user(user=request.user))
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = _launch_choices(request.user)
     if launch_form is None:
-        wanted = request.GET.get("flow", "")
-        # Only a plain id opens the form on that flow ("²".isdigit() is true, int("²") fails).
-        chosen = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 19 else None
+        # Only a plain id opens the form on that flow (editor/common/params.py: "²".isdigit() is true).
+        chosen = ascii_int(request.GET.get("flow", ""))
         launch_form = LaunchForm(**choices, initial={"flow": chosen} if chosen else {})
     query = request.GET.copy()
     query.pop("page", None)

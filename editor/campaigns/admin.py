@@ -11,8 +11,8 @@ from django.utils.html import format_html
 
 from editor.campaigns.models import Campaign, CampaignContact, ContactImport, ContactStatus, DoNotCall
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadNumber, normalise_number
 from editor.campaigns.services.dnc import dnc_add
+from editor.campaigns.services.numbers import BadNumber, normalise_number
 from editor.common.admin import NoAddOrChangeAdminMixin
 from editor.common.errors import InvalidFields, ServiceError
 

@@ -7,9 +7,11 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadNumber, normalise_number
+from editor.campaigns.services.numbers import BadNumber, normalise_number
 from editor.campaigns.window import WEEKDAYS_LONG, zone_names
 from editor.common.forms import SiteForm, TeamChoiceForm
 from editor.flowcore import dialling
@@ -31,18 +33,31 @@ def _version_label(version: Any) -> str:
 class SetupForm(SiteForm):
     service_fields = {"flow_version": "version"}
 
-    name = forms.CharField(max_length=200, label="Campaign name")
+    name = forms.CharField(max_length=200, label="Campaign name",
+                           error_messages={"required": "Give the campaign a name."})
     version = forms.TypedChoiceField(
         coerce=int, label="Flow and version",
         help_text="Campaigns always call a published version, never the draft you are editing.",
+        error_messages={"required": "Choose the flow to call with.",
+                        "invalid_choice": "Choose one of the published flows."},
     )
-    credential = forms.TypedChoiceField(coerce=int, label="Samespace credential")
+    credential = forms.TypedChoiceField(
+        coerce=int, label="Samespace credential",
+        error_messages={"required": "Choose a credential.", "invalid_choice": "Choose one of your team's credentials."},
+    )
 
     def __init__(self, *args: Any, versions: list[Any], credentials: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.versions = {v.pk: v for v in versions}
         self.credentials = {c.pk: c for c in credentials}
         self.fields["version"].choices = [(v.pk, _version_label(v)) for v in versions]
+        ringing_one = {v.flow_id: v.flow.name for v in versions if not dialling(v.document).calls_contact}
+        if ringing_one:
+            flows = format_html_join(", ", '<a href="{}">{}</a>',
+                                     ((reverse("flow_edit", args=[pk]), name) for pk, name in ringing_one.items()))
+            self.fields["version"].help_text += format_html(
+                " A version marked “not each contact” rings one phone: open {} and put "
+                "<code>{{{{contact.number}}}}</code> in the Call step, then publish.", flows)
         self.fields["credential"].choices = [(c.pk, c.name) for c in credentials]
 
     def clean(self) -> dict[str, Any]:
@@ -54,25 +69,46 @@ class SetupForm(SiteForm):
         return data
 
 
+WHEN = "Enter a date and a time, such as 2026-12-24 09:00."
+AT = "Enter a time of day, such as 09:00."
+RETRY_MAX_MINUTES = 30 * 24 * 60
+
+
+def _whole_number(low: int, high: int, unit: str = "") -> dict[str, str]:
+    """The same words whatever is wrong with a number field: what to type."""
+    words = f"Enter a whole number from {low:,} to {high:,}{unit}."
+    return {"required": words, "invalid": words, "min_value": words, "max_value": words}
+
+
 class ScheduleForm(SiteForm):
     service_fields = {"retry_delay_seconds": "retry_delay_minutes"}
 
     timezone = forms.ChoiceField(label="Campaign time zone",
-                                 help_text="For numbers whose time zone cannot be told, and for start and end.")
+                                 help_text="For numbers whose time zone cannot be told, and for start and end.",
+                                 error_messages={"required": "Choose a time zone.",
+                                                 "invalid_choice": "Choose a time zone from the list."})
     starts_at = forms.DateTimeField(required=False, label="Start", widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: as soon as you start it.")
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: as soon as you start it.",
+        error_messages={"invalid": WHEN})
     ends_at = forms.DateTimeField(required=False, label="End", widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: until everyone is called.")
-    window_start = forms.TimeField(label="Calls from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    window_end = forms.TimeField(label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), help_text="Empty: until everyone is called.",
+        error_messages={"invalid": WHEN})
+    window_start = forms.TimeField(label="Calls from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                   error_messages={"required": AT, "invalid": AT})
+    window_end = forms.TimeField(label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                 error_messages={"required": AT, "invalid": AT})
     weekdays = forms.TypedMultipleChoiceField(coerce=int, choices=[(i, day[:3]) for i, day in enumerate(WEEKDAYS_LONG)],
-                                              widget=forms.CheckboxSelectMultiple, label="On")
-    calls_per_minute = forms.IntegerField(min_value=0, max_value=service.MAX_CALLS_PER_MINUTE,
-                                          label="Calls per minute", help_text="0: no limit.")
+                                              widget=forms.CheckboxSelectMultiple, label="On",
+                                              error_messages={"required": "Choose at least one day."})
+    calls_per_minute = forms.IntegerField(
+        min_value=0, max_value=service.MAX_CALLS_PER_MINUTE, label="Calls per minute", help_text="0: no limit.",
+        error_messages=_whole_number(0, service.MAX_CALLS_PER_MINUTE, " (0: no limit)"))
     max_attempts = forms.IntegerField(min_value=1, max_value=service.MAX_ATTEMPTS, label="Attempts per contact",
-                                      help_text="Only failed calls are tried again; never unknown ones.")
-    retry_delay_minutes = forms.IntegerField(min_value=0, max_value=30 * 24 * 60, label="Wait before a retry",
-                                             help_text="Minutes.")
+                                      help_text="Only failed calls are tried again; never unknown ones.",
+                                      error_messages=_whole_number(1, service.MAX_ATTEMPTS))
+    retry_delay_minutes = forms.IntegerField(min_value=0, max_value=RETRY_MAX_MINUTES, label="Wait before a retry",
+                                             help_text="Minutes.",
+                                             error_messages=_whole_number(0, RETRY_MAX_MINUTES, " minutes (30 days)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +121,13 @@ class ContactsUploadForm(SiteForm):
                            widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}))
     # The page's script fills the choices with the file's columns (a preview through the API).
     number_column = forms.CharField(label="Number column", required=False, max_length=200, widget=forms.Select)
+    # Asked when the first line looks like data (services/csvfile.py: HeaderUnclear); the page's
+    # script asks before the upload when the preview sees it.
+    has_header = forms.TypedChoiceField(
+        label="Does the file have a header line?", required=False, widget=forms.RadioSelect, empty_value=None,
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        choices=[("yes", "Yes, the first line holds the column names"), ("no", "No, the first line is a contact")],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "upload-%s")

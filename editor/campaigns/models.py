@@ -162,10 +162,53 @@ class CampaignPacing(models.Model):
         return f"Pacing of campaign {self.campaign_id}: next slot {self.next_slot_at}"
 
 
+class CsvUpload(models.Model):
+    """An uploaded CSV file kept in the database, in chunks, until a worker has read it (so the web
+    process and the workers need no shared disk). Deleted when its import ends."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True, default="")
+    size = models.PositiveBigIntegerField(default=0)  # bytes
+    chunks = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'CSV'} ({self.size} bytes)"
+
+
+class CsvUploadChunk(models.Model):
+    upload = models.ForeignKey(CsvUpload, on_delete=models.CASCADE, related_name="+")
+    index = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upload", "index"], name="one_chunk_per_index")]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.index} of upload {self.upload_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Stopped"
+
+
 class ContactImport(models.Model):
-    """The report of one CSV upload: counts of every row read, and the first rows of each kind."""
+    """One CSV upload into a campaign: its progress while a worker reads it (status, bytes and rows
+    read so far), then its report: counts of every row read, and the first rows of each kind."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.DONE)
+    upload = models.ForeignKey(CsvUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    has_header = models.BooleanField(default=True)
+    size = models.PositiveBigIntegerField(default=0)  # bytes of the file
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)  # last line stored: where a new run of the task resumes
+    error = models.CharField(max_length=500, blank=True, default="")  # why it stopped, in plain words
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     filename = models.CharField(max_length=255, blank=True, default="")
     number_column = models.CharField(max_length=200, blank=True, default="")
     columns = models.JSONField(default=list, blank=True)  # [{"header": "First Name", "variable": "first_name"}]
@@ -180,9 +223,11 @@ class ContactImport(models.Model):
     rejected_rows = models.JSONField(default=list, blank=True)  # [{"line", "value", "reason"}]
     created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # each stored batch: the reaper finds runs that died
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="import_by_status")]
 
     def __str__(self) -> str:
         return f"{self.filename or 'CSV'}: {self.imported} imported, {self.rejected} rejected"

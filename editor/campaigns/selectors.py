@@ -15,7 +15,7 @@ from editor.calls.models import Call
 from editor.campaigns import clock
 from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
-from editor.campaigns.window import next_open, pacing_summary
+from editor.campaigns.window import calling_starts, finished_summary, next_open, pacing_summary
 from editor.common import words
 from editor.common.csvsafe import SafeCsvWriter
 from editor.events.selectors import (
@@ -41,6 +41,30 @@ def campaigns_for_user(*, user: AbstractBaseUser) -> QuerySet[Campaign]:
 def dnc_for_user(*, user: AbstractBaseUser) -> QuerySet[DoNotCall]:
     return DoNotCall.objects.filter(team__memberships__user=user).annotate(user_role=_role(user)).select_related(
         "team", "created_by")
+
+
+def dnc_listed(*, user: AbstractBaseUser, search: str = "", team: int | None = None) -> QuerySet[DoNotCall]:
+    """The do-not-call list as the page, the API and the exports show it (filters typed by
+    ``DoNotCallFilters``: digits a number contains, one team), newest first."""
+    qs = dnc_for_user(user=user).order_by("-created_at", "-id")
+    if search:
+        qs = qs.filter(number__contains=search)
+    if team is not None:
+        qs = qs.filter(team_id=team)
+    return qs
+
+
+DNC_CSV_HEADERS = ["number", "note", "team", "added_by", "added_at"]
+
+
+def dnc_csv(entries: QuerySet[DoNotCall]) -> Iterator[str]:
+    """Do-not-call entries as CSV text, streamed, through editor/common/csvsafe.py (a note such as
+    ``=1+2`` comes out as text; the E.164 number stays a number)."""
+    writer = SafeCsvWriter(DNC_CSV_HEADERS, phone_columns=["number"])
+    yield writer.header_row()
+    for entry in entries.iterator(chunk_size=2000):
+        person = entry.created_by.get_username() if entry.created_by else ""
+        yield writer.row([entry.number, entry.note, entry.team.name, person, entry.created_at.isoformat()])
 
 
 def contacts_of(campaign: Campaign, *, status: str = "", number: str = "", answered: bool | None = None,
@@ -86,17 +110,26 @@ def progress(campaign: Campaign) -> dict[str, Any]:
         pace = rate or float(campaign.calls_per_minute or 0)
         if campaign.calls_per_minute:
             pace = min(pace, float(campaign.calls_per_minute)) if pace else float(campaign.calls_per_minute)
-        if pace:
-            minutes = remaining / pace
-            finish = clock.now() + timedelta(minutes=minutes)
-            left = words.duration(minutes * 60)
         waiting_for = _next_window(campaign)
+        if pace:
+            # Calling resumes when the window opens: the estimate counts from then, not from now.
+            now = clock.now()
+            finish = (waiting_for or now) + timedelta(minutes=remaining / pace)
+            left = words.time_left((finish - now).total_seconds())
     return {
         "counts": counts, "total": total, "done": done, "remaining": remaining,
         "percent": round(100 * done / total, 1) if total else 0.0,
         "rate_per_minute": rate, "estimated_finish": finish, "time_left": left,
         "next_window": waiting_for,
+        "calling_starts": calling_starts(start=campaign.window_start, opens=waiting_for, now=clock.now())
+        if waiting_for else "",
     }
+
+
+def calling_starts_now(campaign: Campaign) -> str:
+    """When the calling window is closed for every contact now, when calling starts, in words; else ""."""
+    opens = _next_window(campaign)
+    return calling_starts(start=campaign.window_start, opens=opens, now=clock.now()) if opens else ""
 
 
 def _next_window(campaign: Campaign) -> datetime | None:
@@ -111,6 +144,15 @@ def _next_window(campaign: Campaign) -> datetime | None:
 
 
 def summary(campaign: Campaign, contacts: int | None = None) -> str:
+    """The plan in plain words: the pace for what is left, or how long a finished campaign took."""
+    if campaign.is_final:
+        counts = contact_counts(campaign)
+        total = sum(counts.values())
+        took = (campaign.finished_at - campaign.started_at).total_seconds() if (
+            campaign.started_at and campaign.finished_at) else None
+        return finished_summary(cancelled=campaign.status == CampaignStatus.CANCELLED, total=total,
+                                done=total - counts[ContactStatus.PENDING] - counts[ContactStatus.CALLING],
+                                seconds=took)
     if contacts is None:
         contacts = campaign.contacts.filter(status__in=OPEN).count()
     return pacing_summary(contacts=contacts, calls_per_minute=campaign.calls_per_minute,
@@ -128,13 +170,14 @@ RESULT_HEADERS = ["line", "number", "status", "attempts", "note", "last_call_id"
                   "response_status", "samespace_call_id", "error", "finished_at", "time_zone"]
 
 
-def results_rows(campaign: Campaign) -> Iterator[str]:
-    """The per-contact results as CSV text, one row at a time (streamed; bounded memory). Every cell
+def results_rows(campaign: Campaign, **filters: Any) -> Iterator[str]:
+    """The per-contact results as CSV text, one row at a time (streamed; bounded memory), of the
+    contacts ``contacts_of(campaign, **filters)`` selects (the results table's filters). Every cell
     goes through editor/common/csvsafe.py: a contact field such as ``=1+2`` comes out as text."""
     columns = list(campaign.columns or [])
     writer = SafeCsvWriter(RESULT_HEADERS + OUTCOME_CSV_HEADERS + columns, phone_columns=["number"])
     yield writer.header_row()
-    contacts = campaign.contacts.select_related("last_call").order_by("id")
+    contacts = contacts_of(campaign, **filters)
     batch: list[CampaignContact] = []
     for contact in contacts.iterator(chunk_size=2000):
         batch.append(contact)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/delete", views.campaign_delete_view, name="campaign_delete"),
     path("campaigns/<int:campaign_id>/<str:verb>", views.campaign_action, name="campaign_action"),
     path("do-not-call/", views.dnc_list, name="dnc_list"),
+    path("do-not-call/export.csv", downloads.dnc_export, name="dnc_export"),
 ]

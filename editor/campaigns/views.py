@@ -45,18 +45,22 @@ from editor.campaigns.forms import (
 )
 from editor.campaigns.models import Campaign, CampaignStatus, ContactStatus
 from editor.campaigns.selectors import (
+    calling_starts_now,
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     summary,
     with_outcomes,
 )
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import BadFile, contacts_import, import_report
+from editor.campaigns.services.contacts import import_report
+from editor.campaigns.services.csvfile import BadFile
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
-from editor.campaigns.window import window_minutes, zone, zone_names
+from editor.campaigns.services.imports import contacts_import_start
+from editor.campaigns.window import pacing_summary, window_minutes, zone, zone_names
 from editor.common import words
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
@@ -154,8 +158,9 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            contacts_import(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
-                            number_column=form.cleaned_data["number_column"] or None)
+            contacts_import_start(campaign=campaign, upload=upload, user=request.user, filename=upload.name,
+                                  number_column=form.cleaned_data["number_column"] or None,
+                                  has_header=form.cleaned_data["has_header"])
         except ServiceError as exc:
             add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
         else:
@@ -163,6 +168,7 @@ def campaign_contacts(request: HttpRequest, campaign_id: int) -> HttpResponse:
     last = campaign.imports.first()
     return render(request, "campaigns/wizard_contacts.html", {
         "campaign": campaign, "step": 2, "form": form, "report": import_report(last) if last else None,
+        "ask_header": bool(form.errors.get("has_header")) or bool(form.data.get("has_header")),
         "contact_count": campaign.contacts.count(), "readiness": readiness(campaign),
         "uses": sorted(contact_variables_used(campaign.flow_version.document) - {"number"}),
     }, status=400 if form.errors else 200)
@@ -205,8 +211,22 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
             return redirect("campaign_detail", campaign.pk)
     contacts = campaign.contacts.filter(status__in=(ContactStatus.PENDING, ContactStatus.CALLING)).count()
     return render(request, "campaigns/wizard_schedule.html", {
-        "campaign": campaign, "step": 3, "form": form, "contacts": contacts, "summary": summary(campaign, contacts),
+        "campaign": campaign, "step": 3, "form": form, "contacts": contacts,
+        "summary": _schedule_summary(form, campaign, contacts), "max_rate": service.MAX_CALLS_PER_MINUTE,
     }, status=400 if form.errors else 200)
+
+
+def _schedule_summary(form: ScheduleForm, campaign: Campaign, contacts: int) -> str:
+    """The plan in words for what the form holds: a refused form's valid values, never the saved ones
+    it is about to replace, and no figure for a field that holds none."""
+    if not form.is_bound:
+        return summary(campaign, contacts)
+    data = form.cleaned_data
+    return pacing_summary(
+        contacts=contacts, calls_per_minute=data.get("calls_per_minute"),
+        start=data.get("window_start", campaign.window_start), end=data.get("window_end", campaign.window_end),
+        weekdays=data.get("weekdays", campaign.weekdays),
+    )
 
 
 # --- wizard step 4: review and start -----------------------------------------------------------------
@@ -216,11 +236,12 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id, edit=True)
+    refused = ""
     if request.method == "POST":
         try:
             campaign = service.campaign_start(campaign=campaign)
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            refused = exc.message
         else:
             word = "is running" if campaign.status == CampaignStatus.RUNNING else "is scheduled"
             messages.success(request, f"“{campaign.name}” {word}.")
@@ -232,7 +253,8 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "window_hours": window_minutes(campaign.window_start, campaign.window_end) / 60,
         "all_day": campaign.window_start == campaign.window_end,
         "retry_words": words.duration(campaign.retry_delay_seconds) if campaign.retry_delay_seconds else "no wait",
-    })
+        "refused": refused, "calling_starts": "" if campaign.starts_at else calling_starts_now(campaign),
+    }, status=400 if refused else 200)
 
 
 # --- the campaign page -----------------------------------------------------------------------------------
@@ -277,6 +299,7 @@ def _progress_payload(campaign: Campaign) -> dict[str, Any]:
         "time_left": data["time_left"],
         "estimated_finish": _local(data["estimated_finish"], campaign.timezone),
         "next_window": _local(data["next_window"], campaign.timezone),
+        "calling_starts": data["calling_starts"],
         "now": _local(clock.now(), campaign.timezone),
     }
 
@@ -320,7 +343,15 @@ def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse
 @login_required
 @require_GET
 def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return results_response(_campaign(request, campaign_id))
+    """The results as CSV, filtered as the table is (the page's export link carries its filters); a
+    malformed filter goes back to the page, which says what is wrong with it."""
+    campaign = _campaign(request, campaign_id)
+    filter_form = ResultsFilterForm(request.GET)
+    if not filter_form.is_valid():
+        response = redirect("campaign_detail", campaign.pk)
+        response["Location"] += "?" + request.GET.urlencode()
+        return response
+    return results_response(campaign, filter_form.filters())
 
 
 # --- do-not-call ------------------------------------------------------------------------------------------
@@ -373,10 +404,7 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     search = filters.cleaned_data["search"] if filters.is_valid() else ""
     if filters.errors:
         messages.error(request, filters.errors_text())
-    qs = dnc_for_user(user=request.user).order_by("-created_at", "-id")
-    if search:
-        qs = qs.filter(number__contains=search)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(dnc_listed(user=request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "query": urlencode({"search": search}) if search else "",
         "teams": teams, "can_edit": bool(teams), "report": report,

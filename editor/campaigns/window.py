@@ -98,10 +98,19 @@ def window_minutes(start: time, end: time) -> int:
     return (e - s) % (24 * 60)
 
 
-def pacing_summary(*, contacts: int, calls_per_minute: int, start: time, end: time, weekdays: list[int]) -> str:
-    """"About 2 h 15 min at 60 calls a minute" plus how many calling days that spans."""
+NO_PACE = "Enter how many calls a minute (0 for no limit) to see how long the campaign takes."
+
+
+def pacing_summary(*, contacts: int, calls_per_minute: int | None, start: time, end: time,
+                   weekdays: list[int]) -> str:
+    """"About 2 h 15 min at 60 calls a minute" plus how many calling days that spans.
+
+    ``calls_per_minute`` is None while the form holds no valid pace (the schedule step's page says so
+    rather than a figure it was not given, such as "-5 calls a minute")."""
     if contacts <= 0:
         return "No contacts yet: upload a CSV to see how long the campaign takes."
+    if calls_per_minute is None or calls_per_minute < 0:
+        return NO_PACE
     people = f"{contacts:,} contact" + ("" if contacts == 1 else "s")
     if not calls_per_minute:
         return f"{people}, called as fast as the workers can (no pace limit)."
@@ -116,3 +125,21 @@ def pacing_summary(*, contacts: int, calls_per_minute: int, start: time, end: ti
         window = f"{start:%H:%M}–{end:%H:%M}"
         text += f"; with calls only {window} local time that is {days} calling day" + ("" if days == 1 else "s")
     return text + "."
+
+
+def finished_summary(*, cancelled: bool, total: int, done: int, seconds: float | None) -> str:
+    """A finished campaign's plan: how long it took, never "No contacts yet"."""
+    people = f"{total:,} contact" + ("" if total == 1 else "s")
+    took = f" in {words.duration(seconds)}" if seconds is not None else ""
+    if cancelled:
+        after = f" after {words.duration(seconds)}" if seconds is not None else ""
+        return f"Cancelled{after}, with {done:,} of {people} done."
+    if not total:
+        return "Completed with no contact to call."
+    return f"Completed: {people} done{took}."
+
+
+def calling_starts(*, start: time, opens: datetime, now: datetime) -> str:
+    """When a closed window opens: "calling starts at 09:00 in each callee's time, in about 2 h"."""
+    return f"calling starts at {start:%H:%M} in each callee's time, {words.until(opens, now)}"
+

@@ -20,6 +20,11 @@ from django.forms.utils import pretty_name
 from editor.common.errors import ServiceError
 
 CHECK_WIDGETS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+CHOOSE_FROM_LIST = "Choose one of the options in the list."
+DJANGO_INVALID_CHOICE = {
+    forms.ChoiceField.default_error_messages["invalid_choice"],
+    forms.MultipleChoiceField.default_error_messages["invalid_choice"],
+}
 
 
 def css_class_for(widget: forms.Widget) -> str:
@@ -76,6 +81,10 @@ class SiteFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bootstrap(self)  # type: ignore[arg-type]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            # Django's "Select a valid choice. 999 is not one of the available choices." names an id.
+            if field.error_messages.get("invalid_choice") in DJANGO_INVALID_CHOICE:
+                field.error_messages["invalid_choice"] = CHOOSE_FROM_LIST
 
     def add_service_error(self, exc: ServiceError, *, field: str | None = None) -> None:
         add_service_error(self, exc, field=field)  # type: ignore[arg-type]

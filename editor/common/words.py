@@ -66,13 +66,23 @@ def ago(moment: datetime, now: datetime) -> str:
 
 
 def until(moment: datetime, now: datetime) -> str:
-    """ "in about 2 h", "in about 3 min", "in less than a minute"; "now" for a moment already here."""
+    """ "in about 2 h", "in about 3 min", "in less than a minute"; "now" for a moment already here.
+
+    Rounded to the nearest unit, as an estimate is (1 h 59 min is "about 2 h"), where ``ago`` counts
+    whole units gone by."""
     seconds = (moment - now).total_seconds()
     if seconds <= 0:
         return "now"
     if seconds < MINUTE:
         return "in less than a minute"
-    return f"in about {_elapsed(seconds)}"
+    minutes = round(seconds / MINUTE)
+    if minutes < 60:
+        return f"in about {minutes} min"
+    hours = round(seconds / HOUR)
+    if hours < 24:
+        return f"in about {hours} h"
+    days = round(seconds / DAY)
+    return f"in about {days} day" + ("" if days == 1 else "s")
 
 
 def readable_json(value: Any) -> str:

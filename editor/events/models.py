@@ -63,19 +63,37 @@ class CallOutcome(models.Model):
     # Set when retention deleted some of its raw events: the outcome is final from then on (deriving
     # it again from what is left would lose what the deleted events said).
     closed = models.BooleanField(default=False)
-    # Set by the hook when it stores an event and no processing is waiting yet: it then enqueues one.
-    # The task clears it under the row's lock, so a burst of events is processed by a few tasks.
+    # Set by the hook in the statement that stores new events; cleared by the processing that claims
+    # the row (editor/events/processing.py), which holds the row's lock until it has saved the outcome.
     pending = models.BooleanField(default=False)
+    # Events stored for this call so far (retention does not lower it): the hook's per-call limit.
+    stored = models.PositiveIntegerField(default=0)
     applied = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["call"], condition=models.Q(pending=True), name="outcome_pending")]
 
     def __str__(self) -> str:
         return f"Outcome of call {self.call_id}"
 
 
+class ProcessingScheduled(models.Model):
+    """Present (one row, id 1) while a processing task is queued or about to claim: the hook inserts it
+    (``ON CONFLICT DO NOTHING``) after its events are committed and enqueues the task only when it did;
+    the task deletes it before claiming the pending outcomes (editor/events/processing.py)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Processing scheduled at {self.at}"
+
+
 class StepCount(models.Model):
     """Calls of one published version, on one day (the call's creation date, UTC), per step; the rows
-    of ``day`` 0001-01-01 hold every day together (editor/events/counts.py, ALL_DAYS).
+    of ``day`` 0001-01-01 hold every day together (editor/events/counts.py, ALL_DAYS). ``campaign`` 0
+    counts every call; a campaign's id, the calls placed for that campaign (editor/events/hooks.py).
 
     ``branch`` empty: ``reached`` calls entered the step and ``ended`` ended there. ``branch`` set
     (a branch key: ``next``, a digit, ``*``, ``success``, ``fail``): ``reached`` calls took it.
@@ -84,6 +102,8 @@ class StepCount(models.Model):
 
     flow_version = models.ForeignKey("flows.FlowVersion", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+    # A plain id, not a foreign key: events does not depend on campaigns (pyproject.toml's layers).
+    campaign = models.BigIntegerField(default=0)
     step_id = models.CharField(max_length=200)
     branch = models.CharField(max_length=64, blank=True, default="")
     reached = models.IntegerField(default=0)
@@ -91,7 +111,8 @@ class StepCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["flow_version", "day", "step_id", "branch"], name="one_count_per_step_day")
+            models.UniqueConstraint(fields=["flow_version", "day", "campaign", "step_id", "branch"],
+                                    name="one_count_per_step_day_campaign")
         ]
 
     def __str__(self) -> str:

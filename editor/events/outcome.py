@@ -48,7 +48,22 @@ def http_outcome(status: str) -> str:
     return "success" if text.isdigit() and len(text) == 3 and text.startswith("2") else "fail"
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A flow document's steps by id and its entry step, read once for many calls (``prepare``)."""
+
+    steps: dict[str, dict[str, Any]]
+    entry: str | None
+
+
+def prepare(document: Any) -> Prepared:
+    return Prepared(*_steps(document))
+
+
 def _steps(document: Any) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """The steps by id and the entry of ``document`` (a flow document, or one already ``prepare``d)."""
+    if isinstance(document, Prepared):
+        return document.steps, document.entry
     raw = document.get("steps") if isinstance(document, dict) else None
     if raw is None and isinstance(document, dict):
         raw = document.get("flow")

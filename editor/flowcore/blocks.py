@@ -111,6 +111,10 @@ class NextStepSpec:
     adds_keys: bool = False
     titles: Mapping[str, str] = field(default_factory=dict)  # each output's title on the canvas
     key_title: str = ""  # the title of an output without one in ``titles``; "{key}" is the key
+    # The short words written on each output and its connection ("any other key", "if it works");
+    # an output without one in ``labels`` shows ``key_label`` with "{key}" replaced by the key.
+    labels: Mapping[str, str] = field(default_factory=dict)
+    key_label: str = "{key}"
     branches: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -167,7 +171,7 @@ def _http_phrase(key: str, branches: Mapping[Any, Any]) -> str:
     return title[0].lower() + title[1:] if title else f'on the outcome "{key}"'
 
 
-SINGLE_NEXT_STEP = NextStepSpec(titles={NEXT: "Next step"})
+SINGLE_NEXT_STEP = NextStepSpec(titles={NEXT: "Next step"}, labels={NEXT: "next"})
 
 
 def _phone(name: str, label: str, missing: str, *, title: str, help: str, placeholder: str) -> FieldSpec:
@@ -209,7 +213,8 @@ BLOCKS: dict[str, BlockSpec] = {
                 "number",
                 "needs the number to call",
                 title="Number to call",
-                help="Digits with an optional + in front, or {{contact.number}} to call each contact.",
+                help="{{contact.number}} calls the number each call is given (a test call, a campaign's contacts). "
+                "A fixed number (digits, optional + in front) is called every time.",
                 placeholder="{{contact.number}}",
             ),
             _caller_id("needs a caller ID (the number the person being called will see)"),
@@ -292,6 +297,7 @@ BLOCKS: dict[str, BlockSpec] = {
             adds_keys=True,
             titles={"*": "Any other key (or no key)"},
             key_title="When they press {key}",
+            labels={"*": "any other key"},
         ),
         sets_variable="variable",
     ),
@@ -334,6 +340,7 @@ BLOCKS: dict[str, BlockSpec] = {
             describe=_http_phrase,
             drawn=("success", "fail"),
             titles=HTTP_BRANCH_TITLES,
+            labels={"success": "if it works", "fail": "if it fails"},
         ),
         defaults={"method": "GET"},
     ),

@@ -55,6 +55,8 @@ def _next_step(spec: NextStepSpec) -> dict[str, Any]:
         "adds_keys": spec.adds_keys,
         "titles": dict(spec.titles),
         "key_title": spec.key_title,
+        "labels": dict(spec.labels),
+        "key_label": spec.key_label,
     }
 
 

@@ -15,7 +15,8 @@ T0 = 1_780_000_000
 
 def _call_with_events(flow, owner, credential, number: str, http_status: int, end_step: str) -> None:
     from editor.calls.services.calls import call_launch
-    from editor.events.services import call_process_events, events_receive
+    from editor.events.processing import call_process_events
+    from editor.events.services import events_receive
 
     call = call_launch(flow=flow, user=owner, number=number, credential=credential)
     events = [
@@ -35,7 +36,7 @@ def test_the_counts_toggle_shows_calls_per_step_and_branch(owner_page, live_serv
     from editor.calls.services.credentials import credential_create
 
     credential = credential_create(team=team, user=owner, name="Events", cloud_id="C",
-                                   auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/x",
+                                   auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1",
                                    send_events=True)
     _call_with_events(flow, owner, credential, "+15550100001", 200, "3")
     _call_with_events(flow, owner, credential, "+15550100002", 200, "3")

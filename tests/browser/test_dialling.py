@@ -7,10 +7,12 @@ wizard say what a version dials and how to fix it."""
 from __future__ import annotations
 
 import copy
+import re
 
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from tests.support.axe import assert_accessible
 from tests.support.browser import drag_block, node, open_editor
 
 FIXED = "917507161643"
@@ -59,6 +61,12 @@ def test_the_test_call_shows_the_fixed_number_refuses_another_and_switches_in_on
     flow = make_flow("Fixed number", FLOW)
     open_editor(page, live_server, flow)
     expect(node(page, "0")).to_contain_text(f"Calls {FIXED}")
+    # The simulator says it too.
+    page.get_by_test_id("simulator-open").click()
+    page.get_by_test_id("sim-start").click()
+    expect(page.get_by_test_id("transcript")).to_contain_text(
+        f"Calls {FIXED} from +14155550100. This number is fixed in the Call step: every call of this flow dials it.")
+    shot(page, "50b-simulator-says-the-fixed-number")
 
     # The dialog says what the flow dials, and starts with that number.
     dialog = open_test_call(page)
@@ -72,6 +80,7 @@ def test_the_test_call_shows_the_fixed_number_refuses_another_and_switches_in_on
     expect(refusal).to_contain_text(f"This flow's Call step dials {FIXED}, so it can't call +14155550142.")
     expect(refusal).to_contain_text("puts {{contact.number}} in the Call step")
     shot(page, "51-test-call-refuses-another-number")
+    assert_accessible(page)
     assert not FlowVersion.objects.filter(flow=flow).exists() and not Call.objects.exists()
 
     # One click: the step dials {{contact.number}} (the canvas says so), it is published, the typed number is called.
@@ -132,6 +141,7 @@ def test_the_launch_page_says_what_a_version_dials(owner_page, live_server, make
     expect(page.locator("#launch-number")).to_have_value("+1 415 555 0142")
     expect(note).to_be_visible()
     shot(page, "54-launch-page-refuses-another-number")
+    assert_accessible(page)
     assert not Call.objects.exists()
 
 
@@ -151,5 +161,10 @@ def test_the_campaign_wizard_says_how_to_fix_a_version_that_dials_one_number(
     expect(page.locator("#id_version_error")).to_have_text(
         f"This version's Call step dials {FIXED}, not each contact's number. Open the flow, put {{{{contact.number}}}} "
         "in its Call step, publish, then choose the new version.")
+    fix = page.locator("#id_version_helptext")
+    expect(fix).to_contain_text("A version marked “not each contact” rings one phone: open Fixed number and put "
+                                "{{contact.number}} in the Call step, then publish.")
+    expect(fix.get_by_role("link", name="Fixed number")).to_have_attribute("href", re.compile(r"/flows/\d+/edit$"))
     shot(page, "55-campaign-wizard-refuses-a-fixed-number")
+    assert_accessible(page)
     assert not Campaign.objects.exists()

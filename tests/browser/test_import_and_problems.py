@@ -15,6 +15,7 @@ def test_it_imports_the_samespace_example_with_its_problems(owner_page, live_ser
     flow = make_flow("Imported example")
     open_editor(page, live_server, flow)
 
+    page.get_by_role("button", name="More").click()  # the toolbar's less used actions
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_label("Flow JSON").fill("{not json")
     page.get_by_role("button", name="Replace the canvas").click()

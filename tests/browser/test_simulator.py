@@ -19,8 +19,8 @@ MENU = menu(layout={
     "5": {"x": 260, "y": 470},
     "6": {"x": 20, "y": 650},
 })
-GREEN = "rgb(34, 197, 94)"
-BLUE = "rgb(37, 99, 235)"
+GREEN = "rgb(22, 163, 74)"  # --fs-success (static/tokens.css)
+BLUE = "rgb(79, 70, 229)"  # --fs-brand
 
 
 def edge_path(page: Page, step: str, key: str):

@@ -111,7 +111,7 @@ def test_the_call_page_shows_text_as_text(owner_page, live_server, flow, owner, 
     from editor.calls.services.credentials import credential_create
 
     credential = credential_create(team=team, user=owner, name="Main line", cloud_id="C",
-                                   auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/x")
+                                   auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1")
     call = call_launch(flow=flow, user=owner, number="+14155550100", credential=credential,
                        variables={"name": "Zoë 👋"})
     # What Samespace answered, stored as it came: JSON text with \u escapes, as most servers send it.
@@ -140,7 +140,7 @@ def test_navigation_admin_favicon_and_one_launch(owner_page, live_server, flow, 
     from editor.calls.services.credentials import credential_create
 
     credential_create(team=team, user=owner, name="Main line", cloud_id="C",
-                      auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/x")
+                      auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1")
     page = owner_page
     page.goto(f"{live_server.url}/calls/")
     nav = page.get_by_role("navigation").first

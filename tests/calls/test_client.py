@@ -13,7 +13,7 @@ import requests
 from werkzeug import Response
 
 from editor.calls import samespace
-from editor.calls.samespace import Kind, check_base_url, parse_retry_after, post_call
+from editor.calls.samespace import SANDBOX_BASE_PATH, Kind, check_base_url, parse_retry_after, post_call
 
 PAYLOAD = {"cloud_id": "C", "auth_token": "tok-secret-123", "record": False, "flow": []}
 
@@ -26,11 +26,11 @@ def local_hosts(settings):
 
 
 def post(httpserver, key: str = "key-1"):
-    return post_call(base_url=httpserver.url_for("/api/public/v1"), payload=PAYLOAD, idempotency_key=key)
+    return post_call(base_url=httpserver.url_for(SANDBOX_BASE_PATH), payload=PAYLOAD, idempotency_key=key)
 
 
 def test_it_posts_json_with_the_idempotency_key_and_keeps_the_call_id(httpserver):
-    httpserver.expect_oneshot_request("/api/public/v1/call/flow", method="POST",
+    httpserver.expect_oneshot_request(SANDBOX_BASE_PATH + "/call/flow", method="POST",
                                       headers={"Idempotency-Key": "key-1"}).respond_with_json(
         {"status": "ok", "data": {"call_id": "abc-123"}})
     outcome = post(httpserver)
@@ -48,7 +48,7 @@ def test_it_posts_json_with_the_idempotency_key_and_keeps_the_call_id(httpserver
 ])
 def test_it_classifies_each_status_as_the_design_says(httpserver, code, kind):
     headers = {"Location": "http://127.0.0.1:1/elsewhere"} if code == 302 else {}
-    httpserver.expect_request("/api/public/v1/call/flow").respond_with_response(
+    httpserver.expect_request(SANDBOX_BASE_PATH + "/call/flow").respond_with_response(
         Response("{}", status=code, headers=headers, content_type="application/json"))
     outcome = post(httpserver)
 
@@ -59,7 +59,7 @@ def test_it_classifies_each_status_as_the_design_says(httpserver, code, kind):
 
 
 def test_it_reads_retry_after_in_seconds_and_as_a_date(httpserver):
-    httpserver.expect_oneshot_request("/api/public/v1/call/flow").respond_with_response(
+    httpserver.expect_oneshot_request(SANDBOX_BASE_PATH + "/call/flow").respond_with_response(
         Response("slow down", status=429, headers={"Retry-After": "7"}))
     assert post(httpserver).retry_after == 7
     assert parse_retry_after(format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)) >= 28
@@ -71,7 +71,7 @@ def test_it_calls_a_read_timeout_unknown(httpserver):
         time.sleep(1.5)
         return Response("{}", status=200)
 
-    httpserver.expect_request("/api/public/v1/call/flow").respond_with_handler(slow)
+    httpserver.expect_request(SANDBOX_BASE_PATH + "/call/flow").respond_with_handler(slow)
     outcome = post(httpserver)
     assert outcome.kind == Kind.UNKNOWN and "read timeout" in outcome.error
 
@@ -80,7 +80,7 @@ def test_it_retries_a_refused_connection():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens there
-    outcome = post_call(base_url=f"http://127.0.0.1:{port}/v1", payload=PAYLOAD, idempotency_key="k")
+    outcome = post_call(base_url=f"http://127.0.0.1:{port}{SANDBOX_BASE_PATH}", payload=PAYLOAD, idempotency_key="k")
     assert outcome.kind == Kind.RETRY and "not sent" in outcome.error
 
 
@@ -99,7 +99,8 @@ def test_it_calls_a_connection_dropped_after_sending_unknown():
     thread = threading.Thread(target=accept_and_drop)
     thread.start()
     try:
-        outcome = post_call(base_url=f"http://127.0.0.1:{port}/v1", payload=PAYLOAD, idempotency_key="k")
+        outcome = post_call(base_url=f"http://127.0.0.1:{port}{SANDBOX_BASE_PATH}", payload=PAYLOAD,
+                            idempotency_key="k")
     finally:
         thread.join(5)
         server.close()
@@ -107,13 +108,13 @@ def test_it_calls_a_connection_dropped_after_sending_unknown():
 
 
 def test_it_scrubs_an_echoed_token_from_the_stored_body(httpserver):
-    httpserver.expect_request("/api/public/v1/call/flow").respond_with_json({"echo": PAYLOAD}, status=400)
+    httpserver.expect_request(SANDBOX_BASE_PATH + "/call/flow").respond_with_json({"echo": PAYLOAD}, status=400)
     outcome = post(httpserver)
     assert PAYLOAD["auth_token"] not in outcome.body and "REDACTED" in outcome.body
 
 
 def test_it_uses_one_pooled_session_per_process(httpserver):
-    httpserver.expect_request("/api/public/v1/call/flow").respond_with_json({"id": 1})
+    httpserver.expect_request(SANDBOX_BASE_PATH + "/call/flow").respond_with_json({"id": 1})
     first = samespace.get_session()
     post(httpserver)
     post(httpserver)
@@ -135,9 +136,21 @@ def test_it_uses_one_pooled_session_per_process(httpserver):
     ("https://api.samespace.com:99999/v1", False),
     ("file:///etc/passwd", False),
     ("http://127.0.0.1:8000/sandbox/api/public/v1", True),  # the dev sandbox (SAMESPACE_INSECURE_HOSTS)
+    ("http://localhost:8123/sandbox/api/public/v1/", True),  # whatever port the development server uses
+    # Plain http reaches the sandbox's path only: never another local service with the stored token.
+    ("http://127.0.0.1:6379", False),
+    ("http://127.0.0.1:6379/", False),
+    ("http://127.0.0.1:5432/api/public/v1", False),
+    ("http://localhost:8000/sandbox/api/public/v1/../../../admin", False),
+    ("http://127.0.0.1:8000/sandbox/api/public/v2", False),
 ])
 def test_it_allows_only_allowlisted_hosts(url, ok):
     assert (check_base_url(url) is None) is ok
+
+
+def test_plain_http_names_the_sandbox_path_it_may_use():
+    assert check_base_url("http://127.0.0.1:6379") == (
+        "Plain http goes only to the development sandbox: use http://127.0.0.1:6379/sandbox/api/public/v1.")
 
 
 def test_it_refuses_a_connection_that_lands_on_a_private_address(settings, httpserver):

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import copy
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from editor.accounts.models import Membership, Team
 from editor.flowcore import dialling
-from editor.flows.models import Flow
+from editor.flows.models import Flow, FlowVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +35,29 @@ def test_it_creates_the_demo_user_team_and_both_example_flows(demo):
     assert dialling(fixed.versions.get().document).calls_contact  # published for the sandbox
 
 
-def test_it_prints_a_working_password_and_is_idempotent(demo):
-    from io import StringIO
+def test_it_brings_an_older_fixed_demo_to_the_contacts_number(demo):
+    fixed = Flow.objects.get(name="Samespace example (fixed)")
+    # As an older demo set-up left it: its Call step dialled the documented number, and it was published.
+    old = copy.deepcopy(fixed.document)
+    old["steps"][0]["number"] = "917507161643"
+    Flow.objects.filter(pk=fixed.pk).update(document=old)
+    FlowVersion.objects.filter(flow=fixed).update(document=old)
+    call_command("demo_setup", stdout=StringIO())
+    fixed.refresh_from_db()
+    assert dialling(fixed.document).calls_contact and fixed.error_count == 0
+    latest = fixed.versions.order_by("-number").first()
+    assert latest.number == 2 and dialling(latest.document).calls_contact
 
+    # A demo flow someone changed is theirs: left as it is.
+    changed = copy.deepcopy(old)
+    changed["steps"][1]["text"] = "My own welcome."
+    Flow.objects.filter(pk=fixed.pk).update(document=changed)
+    call_command("demo_setup", stdout=StringIO())
+    fixed.refresh_from_db()
+    assert fixed.document == changed and fixed.versions.count() == 2
+
+
+def test_it_prints_a_working_password_and_is_idempotent(demo):
     from django.contrib.auth import get_user_model
 
     out = StringIO()

@@ -95,6 +95,8 @@ def test_call_again_does_not_dial_a_number_the_version_does_not_show(team, owner
                               not_before=timezone.now())
     with pytest.raises(DialsOtherNumber):
         call_again(call=old, user=owner)
+    body = assert_error_shape(api(owner).post(f"/api/calls/{old.pk}/call-again/"), 400, "dials_other_number")
+    assert body["extra"]["dials"] == FIXED
     assert Call.objects.count() == 1
 
 

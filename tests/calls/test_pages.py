@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from editor.calls.models import Call, CallAttempt, Credential, WorkerHeartbeat
@@ -161,14 +162,20 @@ def test_it_shows_every_credential_error_beside_its_field(client, owner, credent
     html, name, cloud_id, base_url = refused(response, "id_", "name", "cloud_id", "base_url")
     assert name.invalid and name.errors == "This field is required."
     assert cloud_id.invalid and cloud_id.label == "Cloud id" and cloud_id.errors == "This field is required."
-    assert base_url.value == "https://example.com/" and "secret-token-123" not in html
+    # The token just typed stays in the refused form (issue 11: nobody types it twice), kept by no cache.
+    assert base_url.value == "https://example.com/"
+    assert rendered_field(html, "id_auth_token").value == "secret-token-123"
+    assert "no-store" in response["Cache-Control"]
     response = client.post("/credentials/", {"name": "Main", "cloud_id": "C2", "auth_token": "secret-token-123",
                                              "base_url": "https://169.254.169.254/"})
     html = response.content.decode()
     base_url = rendered_field(html, "id_base_url")
     assert response.status_code == 400 and base_url.invalid and "not an allowed Samespace host" in base_url.errors
     assert rendered_field(html, "id_cloud_id").value == "C2" and form_errors(html) == []
-    assert not shows_internal_name(html, "base_url") and "secret-token-123" not in html
+    assert not shows_internal_name(html, "base_url")
+    # The stored token is never sent back: the edit page has it masked, its input empty.
+    edit = client.get(f"/credentials/{credential.pk}/edit").content.decode()
+    assert settings.SANDBOX_AUTH_TOKEN not in edit and rendered_field(edit, "id_auth_token").value == ""
 
 
 def test_it_shows_a_call_with_payload_attempts_and_call_again(client, editor_user, version, credential, monkeypatch):

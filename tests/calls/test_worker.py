@@ -117,7 +117,7 @@ def test_it_honours_retry_after_on_429(worker, version, credential, sandbox_requ
 def test_it_gives_up_after_the_configured_attempts_when_nothing_listens(worker, version, credential):
     from editor.calls.services.credentials import credential_update
 
-    credential_update(credential=credential, base_url="http://127.0.0.1:9/api/public/v1",
+    credential_update(credential=credential, base_url="http://127.0.0.1:9/sandbox/api/public/v1",
                       auth_token=credential.reveal_token())  # discard port: refused
     call = final_call(launch(version, credential, "+15550100").pk)
 

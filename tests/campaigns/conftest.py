@@ -52,7 +52,7 @@ def make_version(team, *, document: dict | None = None):
     return flow_publish(flow=flow, user=None)
 
 
-def make_credential(team, base_url: str = "http://127.0.0.1:9/api/public/v1", *, name: str = "Sandbox"):
+def make_credential(team, base_url: str = "http://127.0.0.1:9/sandbox/api/public/v1", *, name: str = "Sandbox"):
     from editor.calls.services.credentials import credential_create
 
     return credential_create(team=team, user=None, name=name, cloud_id="CLOUD-1",
@@ -75,7 +75,7 @@ def us_numbers(count: int, *, start: int = 1000, area: str = "212") -> list[str]
 def make_campaign(team, version, credential, *, numbers: list[str] | None = None, upload: io.BytesIO | None = None,
                   start: bool = False, **fields):
     from editor.campaigns.services.campaigns import campaign_create, campaign_start
-    from editor.campaigns.services.contacts import contacts_import
+    from editor.campaigns.services.imports import contacts_import
 
     defaults = {"name": "Reminders", "flow_version": version, "credential": credential, "timezone": "UTC",
                 "window_start": datetime.min.time(), "window_end": datetime.min.time(),
@@ -230,6 +230,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def finished_import(campaign, *, timeout: float = 60.0):
+    """The campaign's newest contact import once a worker has finished it (done or stopped)."""
+    from editor.campaigns.models import ContactImport, ImportStatus
+
+    def finished():
+        item = ContactImport.objects.filter(campaign=campaign).order_by("-id").first()
+        return item if item is not None and item.status in (ImportStatus.DONE, ImportStatus.FAILED) else None
+
+    return wait_for(finished, timeout=timeout, interval=0.1, what=f"the import into campaign {campaign.pk} to finish")
 
 
 def final_contacts(campaign, *, timeout: float = 60.0) -> None:

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
 from tests.campaigns.conftest import make_campaign, make_credential, make_version, us_numbers
 from tests.support.api import assert_error_shape, token_client
+from tests.support.workers import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -83,18 +84,32 @@ def test_it_lets_viewers_read_but_not_change(as_, campaign):
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.DRAFT
 
 
-def test_it_uploads_contacts_and_returns_the_full_report(as_, team, version, credential):
+def finished(client, queued: dict, *, timeout: float = 60.0) -> dict:
+    """Poll an import's progress_url (as an API client would) until a worker has finished it."""
+    def poll():
+        body = client.get(queued["progress_url"]).json()
+        return body if body["finished"] else None
+
+    return wait_for(poll, timeout=timeout, interval=0.1, what="the import to finish")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_uploads_contacts_and_a_worker_imports_them(as_, team, version, credential, worker):
     campaign = make_campaign(team, version, credential)
     upload = csv_upload("Name,Mobile\nAda,+12125551001\nBob,nope\nCid,212-555-1001\n\n")
     response = as_("editor").post(f"/api/campaigns/{campaign.pk}/contacts/",
                                   {"file": upload, "number_column": "Mobile"}, format="multipart")
-    assert response.status_code == 201, response.content
-    report = response.json()
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert queued["status"] in ("queued", "running") and not queued["finished"]
+    assert response["Location"] == queued["progress_url"] == f"/api/campaigns/{campaign.pk}/imports/{queued['id']}/"
+    report = finished(as_("viewer"), queued)
+    assert (report["status"], report["percent"], report["error"]) == ("done", 100, "")
     assert (report["rows"], report["imported"], report["rejected"], report["duplicates"], report["empty"]) == \
         (4, 1, 1, 1, 1)
     assert report["rejected_rows"] == [{"line": 3, "value": "nope", "reason": "Not a phone number."}]
     assert report["duplicate_rows"] == [{"line": 4, "number": "+12125551001", "first_line": 2}]
-    assert report["missing_variables"] == []
+    assert queued["missing_variables"] == []  # the columns count from the upload on
     listed = as_("viewer").get(f"/api/campaigns/{campaign.pk}/contacts/").json()
     assert [c["number"] for c in listed["results"]] == ["+12125551001"]
     assert listed["results"][0]["variables"] == {"name": "Ada"}
@@ -134,10 +149,12 @@ def test_it_starts_pauses_resumes_and_cancels_with_409_for_impossible_moves(as_,
     assert_error_shape(client.post(base + "pause/"), 409)
 
 
-def test_it_refuses_to_start_with_missing_variables_and_says_which(as_, team, version, credential):
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_to_start_with_missing_variables_and_says_which(as_, team, version, credential, worker):
     campaign = make_campaign(team, version, credential)
-    as_("editor").post(f"/api/campaigns/{campaign.pk}/contacts/", {"file": csv_upload("number\n+12125551001\n")},
-                       format="multipart")
+    queued = as_("editor").post(f"/api/campaigns/{campaign.pk}/contacts/",
+                                {"file": csv_upload("number\n+12125551001\n")}, format="multipart").json()
+    assert finished(as_("editor"), queued)["imported"] == 1
     body = assert_error_shape(as_("editor").post(f"/api/campaigns/{campaign.pk}/start/"), 400)
     assert body["extra"]["missing_variables"] == ["name"]
     assert "{{contact.name}}" in body["message"]

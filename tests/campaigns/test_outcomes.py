@@ -43,7 +43,8 @@ def _events(answered: bool, pressed: str = "") -> list[dict]:
 def campaign_with_outcomes(team, owner):
     from editor.calls.services.calls import call_create
     from editor.calls.services.credentials import credential_update
-    from editor.events.services import call_process_events, events_receive
+    from editor.events.processing import call_process_events
+    from editor.events.services import events_receive
 
     version = make_version(team, document=MENU)
     credential = credential_update(credential=make_credential(team), send_events=True)
@@ -130,3 +131,30 @@ def test_the_results_table_filters_by_what_happened(campaign_with_outcomes, clie
     page = client.get(base + "?pressed=1a").content.decode()
     assert "Keys are 0-9, * and #." in page  # shown beside the field; that filter is left out
     assert shown("?pressed=1a") == numbers
+
+
+def _csv_numbers(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    return [row["number"] for row in rows]
+
+
+def test_the_csv_is_filtered_as_the_api_and_the_table_are(campaign_with_outcomes, client, viewer):
+    numbers = us_numbers(4)
+    api = token_client(viewer)
+    url = f"/api/campaigns/{campaign_with_outcomes.pk}/results.csv"
+    assert _csv_numbers(api.get(url)) == numbers
+    assert _csv_numbers(api.get(url + "?answered=true")) == numbers[:2]
+    assert _csv_numbers(api.get(url + "?answered=false")) == [numbers[2]]
+    assert _csv_numbers(api.get(url + "?reached=2")) == [numbers[0]]
+    assert _csv_numbers(api.get(url + "?pressed=1")) == [numbers[0]]
+    assert_error_shape(api.get(url + "?pressed=1a"), 400, "validation_failed")
+
+    client.force_login(viewer)
+    page = client.get(f"/campaigns/{campaign_with_outcomes.pk}/?answered=yes&pressed=2").content.decode()
+    link = f"/campaigns/{campaign_with_outcomes.pk}/results.csv?answered=yes&amp;pressed=2"
+    assert f'href="{link}">Export these results (CSV)' in page
+    assert _csv_numbers(client.get(link.replace("&amp;", "&"))) == [numbers[1]]
+    refused = client.get(f"/campaigns/{campaign_with_outcomes.pk}/results.csv?pressed=1a")
+    assert refused.status_code == 302
+    assert refused["Location"].endswith(f"/campaigns/{campaign_with_outcomes.pk}/?pressed=1a")

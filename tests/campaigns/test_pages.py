@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
 from editor.campaigns.services.dnc import dnc_add
-from tests.campaigns.conftest import make_campaign, us_numbers
+from tests.campaigns.conftest import finished_import, make_campaign, us_numbers
 from tests.support.pages import form_errors, refused, rendered_field, shows_internal_name
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,8 @@ def login(client, user):
     return client
 
 
-def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team, version, credential):
+@pytest.mark.django_db(transaction=True)
+def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team, version, credential, worker):
     login(client, owner)
     assert client.get(reverse("campaign_list")).status_code == 200
     page = client.get(reverse("campaign_new"))
@@ -33,6 +34,7 @@ def test_it_walks_the_wizard_from_flow_to_a_running_campaign(client, owner, team
     upload = SimpleUploadedFile("c.csv", b"number,name\n+12125551001,Ada\n+12125551002,Bob\nnope,Cid\n")
     response = client.post(reverse("campaign_contacts", args=[campaign.pk]), {"file": upload})
     assert response.status_code == 302
+    assert finished_import(campaign).status == "done"  # a worker imported it
     page = client.get(reverse("campaign_contacts", args=[campaign.pk])).content.decode()
     assert "Rejected rows (1)" in page and "Not a phone number." in page
 
@@ -105,8 +107,9 @@ def test_it_shows_every_setup_error_beside_its_field(client, owner, version, cre
     assert response.status_code == 400
     html = response.content.decode()
     name, chosen = rendered_field(html, "id_name"), rendered_field(html, "id_version")
-    assert name.invalid and name.label == "Campaign name" and name.errors == "This field is required."
-    assert chosen.invalid and chosen.label == "Flow and version" and chosen.errors.startswith("Select a valid choice.")
+    assert name.invalid and name.label == "Campaign name" and name.errors == "Give the campaign a name."
+    assert chosen.invalid and chosen.label == "Flow and version"
+    assert chosen.errors == "Choose one of the published flows."
     assert rendered_field(html, "id_credential").value == [str(credential.pk)]
     assert not Campaign.objects.exists()
 
@@ -121,10 +124,10 @@ def test_it_shows_every_schedule_error_beside_its_field_and_keeps_what_was_typed
     html = response.content.decode()
     start, rate = rendered_field(html, "id_window_start"), rendered_field(html, "id_calls_per_minute")
     assert start.invalid and start.label == "Calls from" and start.value == "25:00"
-    assert start.errors == "Enter a valid time."
+    assert start.errors == "Enter a time of day, such as 09:00."
     assert rate.invalid and rate.label == "Calls per minute" and rate.value == "-1"
-    assert rate.errors == "Ensure this value is greater than or equal to 0."
-    assert "This field is required." in html and 'id="id_weekdays_error"' in html  # no weekday ticked
+    assert rate.errors == "Enter a whole number from 0 to 6,000 (0: no limit)."
+    assert 'id="id_weekdays_error"' in html and "Choose at least one day." in html  # no weekday ticked
     assert rendered_field(html, "id_timezone").value == ["Europe/Paris"]
     assert rendered_field(html, "id_max_attempts").value == "2"
     assert Campaign.objects.get(pk=campaign.pk).timezone == "UTC"

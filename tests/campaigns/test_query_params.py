@@ -5,7 +5,6 @@ shown). Run on PostgreSQL, where a NUL character in a query is a DataError."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from editor.campaigns.models import DoNotCall
 from tests.campaigns.conftest import make_campaign
@@ -53,11 +52,11 @@ def test_a_non_ascii_digit_is_not_an_id(api_as, name):
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-02-30", "²⁰²⁶-01-01"])
-def test_a_far_or_impossible_date_is_a_field_error(api_as, client_as_owner, day):
+def test_a_far_or_impossible_date_is_a_field_error(api_as, owner_client, day):
     response = api_as("owner").get("/api/calls/", {"date": day})
     assert response.status_code == 400
     assert "date" in response.json()["extra"]["fields"]
-    page = client_as_owner.get("/calls/", {"date": day})
+    page = owner_client.get("/calls/", {"date": day})
     assert page.status_code == 200
     assert rendered_field(page.content.decode(), "f-date").invalid  # the error beside the Day filter
 
@@ -66,29 +65,22 @@ def test_an_ordinary_date_still_filters(api_as):
     assert api_as("owner").get("/api/calls/", {"date": "2026-01-31"}).status_code == 200
 
 
-@pytest.fixture
-def client_as_owner(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
 @pytest.mark.parametrize(
     ("path", "names"),
     [("/calls/", ["flow", "date", "number", "status"]), ("/flows/", ["q"]), ("/do-not-call/", ["search"])],
 )
 @pytest.mark.parametrize("kind", list(BAD))
-def test_pages_show_a_bad_query_parameter_as_a_problem(client_as_owner, path, names, kind):
+def test_pages_show_a_bad_query_parameter_as_a_problem(owner_client, path, names, kind):
     for name in names:
-        response = client_as_owner.get(path, {name: BAD[kind]})
+        response = owner_client.get(path, {name: BAD[kind]})
         assert response.status_code == 200, (path, name, kind, response.status_code)
 
 
 @pytest.mark.parametrize("kind", list(BAD))
-def test_a_campaign_page_and_its_contacts_take_any_filter(client_as_owner, api_as, team, version, credential, kind):
+def test_a_campaign_page_and_its_contacts_take_any_filter(owner_client, api_as, team, version, credential, kind):
     campaign = make_campaign(team, version, credential, numbers=["+12125551000"])
     for name in ("status", "number"):
-        page = client_as_owner.get(f"/campaigns/{campaign.pk}/", {name: BAD[kind]})
+        page = owner_client.get(f"/campaigns/{campaign.pk}/", {name: BAD[kind]})
         assert page.status_code == 200
         api = api_as("owner").get(f"/api/campaigns/{campaign.pk}/contacts/", {name: BAD[kind]})
         assert api.status_code in (200, 400) and (api.status_code == 200 or is_error_body(api.json()))
@@ -104,9 +96,9 @@ def test_contacts_filter_by_status_and_number(api_as, team, version, credential)
 
 
 @pytest.mark.parametrize("entry", ["abc", "²", "", "9" * 40])  # NUL: tests/common/test_form_bodies.py
-def test_removing_a_do_not_call_entry_that_is_not_an_id_is_a_message(client_as_owner, team, owner, entry):
+def test_removing_a_do_not_call_entry_that_is_not_an_id_is_a_message(owner_client, team, owner, entry):
     DoNotCall.objects.create(team=team, number="+12125551000")
-    response = client_as_owner.post("/do-not-call/", {"action": "remove", "entry": entry, "team": team.pk})
+    response = owner_client.post("/do-not-call/", {"action": "remove", "entry": entry, "team": team.pk})
     assert response.status_code == 400  # the refused form, shown again (editor/campaigns/forms.py)
     assert b"Choose an entry of the list to remove." in response.content
     assert DoNotCall.objects.filter(team=team).count() == 1

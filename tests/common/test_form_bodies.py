@@ -12,22 +12,15 @@ from editor.flows.models import Flow
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
 @pytest.mark.parametrize("multipart", [False, True])
-def test_a_nul_character_in_a_form_field_is_a_400_page(signed_in, team, multipart):
+def test_a_nul_character_in_a_form_field_is_a_400_page(owner_client, team, multipart):
     data = {"name": "Bad\x00name", "description": "x", "team": team.pk}
     if multipart:
-        response = signed_in.post("/flows/new", data)
+        response = owner_client.post("/flows/new", data)
     else:
         from urllib.parse import urlencode
 
-        response = signed_in.generic(
+        response = owner_client.generic(
             "POST", "/flows/new", urlencode(data), content_type="application/x-www-form-urlencoded"
         )
     assert response.status_code == 400
@@ -35,8 +28,8 @@ def test_a_nul_character_in_a_form_field_is_a_400_page(signed_in, team, multipar
     assert not Flow.objects.filter(team=team).exists()
 
 
-def test_the_same_form_without_nul_still_works(signed_in, team):
-    response = signed_in.post("/flows/new", {"name": "Good name", "description": "x", "team": team.pk})
+def test_the_same_form_without_nul_still_works(owner_client, team):
+    response = owner_client.post("/flows/new", {"name": "Good name", "description": "x", "team": team.pk})
     assert response.status_code == 302
     assert Flow.objects.filter(team=team, name="Good name").exists()
 

@@ -34,6 +34,8 @@ COMMON = ["page", "page_size", "ordering", "search", "team", "status"]
 API_LISTS = {
     "/api/flows/": [*COMMON, "archived"],
     "/api/calls/": [*COMMON, "flow", "credential", "number", "date", "created_after", "created_before", "ids"],
+    "/api/calls/export.csv": ["flow", "credential", "number", "date", "created_after", "created_before", "status"],
+    "/api/do-not-call/export.csv": ["search", "team"],
     "/api/campaigns/": COMMON,
     "/api/do-not-call/": COMMON,
     "/api/credentials/": COMMON,
@@ -42,6 +44,8 @@ API_LISTS = {
 PAGES = {
     "/flows/": ["q", "page"],
     "/calls/": ["flow", "date", "number", "status", "page"],
+    "/calls/export.csv": ["flow", "date", "number", "status"],
+    "/do-not-call/export.csv": ["search", "team"],
     "/do-not-call/": ["search", "page"],
     "/campaigns/": ["page", "status"],
     "/credentials/": ["page", "team"],

@@ -7,8 +7,8 @@ import logging
 import pytest
 from django.db import DatabaseError
 
-from editor.events.models import CallEvent, CallOutcome
-from editor.events.services import call_process_events
+from editor.events.models import CallEvent, CallOutcome, ProcessingScheduled
+from editor.events.processing import call_process_events, events_process
 from tests.support.api import is_error_body
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_a_call_without_events_has_no_address(flow, owner, team, hook):
     from editor.calls.services.credentials import credential_create
 
     plain = credential_create(team=team, user=owner, name="Plain", cloud_id="C", auth_token=settings.SANDBOX_AUTH_TOKEN,
-                              base_url="http://127.0.0.1:9/x")
+                              base_url="http://127.0.0.1:9/sandbox/api/public/v1")
     call = call_launch(flow=flow, user=owner, number="+15550100999", credential=plain)
     assert call.events_key is None and call.events_secret == ""
     assert "publish" not in call.request_payload
@@ -187,7 +187,7 @@ def test_a_storage_failure_is_503_not_500(make_call, hook, monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("the database went away")
 
-    monkeypatch.setattr("editor.events.services.CallEvent.objects.bulk_create", broken)
+    monkeypatch.setattr("editor.events.store.insert_and_mark", broken)
     response = hook(call, EVENTS[0])
     assert response.status_code == 503 and response.json()["code"] == "unavailable"
 
@@ -212,17 +212,26 @@ def test_log_lines_hide_the_token_of_an_events_address():
 
 
 def test_a_burst_of_events_enqueues_processing_once_until_it_ran(make_call, hook, django_capture_on_commit_callbacks):
-    call = make_call()
+    calls = [make_call(), make_call("+15550100124")]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for event in EVENTS[:4]:
-            assert hook(call, event).status_code == 202
-    assert len(callbacks) == 1  # the outcome is pending: later events ride on the waiting task
-    assert CallOutcome.objects.get(call=call).pending
-    outcome = _outcome(call)
-    assert not outcome.pending and outcome.event_count == 4
+            for call in calls:
+                assert hook(call, event).status_code == 202
+    assert len(callbacks) == 8  # each request schedules once its events are committed...
+    assert [run() for run in callbacks] == [True] + [False] * 7  # ...and only the first enqueues
+    assert ProcessingScheduled.objects.count() == 1
+    assert all(CallOutcome.objects.get(call=call).pending for call in calls)
+
+    assert events_process() == (2, 8)  # one task: every pending call, in bulk
+    assert not ProcessingScheduled.objects.exists()
+    for call in calls:
+        outcome = CallOutcome.objects.get(call=call)
+        assert not outcome.pending and outcome.event_count == 4 and outcome.path == ["0", "1", "2"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        hook(call, EVENTS[4])
-    assert len(callbacks) == 1  # processed since: the next event enqueues again
+        hook(calls[0], EVENTS[4])
+        hook(calls[0], EVENTS[4])  # a duplicate: nothing new, nothing to schedule
+    assert [run() for run in callbacks] == [True]  # processed since: the next event enqueues again
+    assert events_process() == (1, 5)
 
 
 def test_the_development_servers_request_log_hides_events_tokens(settings):

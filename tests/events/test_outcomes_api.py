@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from editor.events.services import call_process_events
+from editor.events.processing import call_process_events
 from tests.support.api import assert_error_shape
 
 from .test_hook import EVENTS
@@ -35,7 +35,7 @@ def test_a_call_without_events_shows_no_outcome_panel(flow, owner, team, client)
     from editor.calls.services.credentials import credential_create
 
     plain = credential_create(team=team, user=owner, name="Plain", cloud_id="C",
-                              auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/x")
+                              auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1")
     call = call_launch(flow=flow, user=owner, number="+15550100999", credential=plain)
     client.force_login(owner)
     assert "What happened" not in client.get(f"/calls/{call.pk}/").content.decode()

@@ -37,6 +37,16 @@ def test_it_exports_every_block_with_its_fields_and_branches() -> None:
     assert exported["digits"]["title"] == "Collect keypresses"
 
 
+def test_it_names_every_drawn_output_in_words() -> None:
+    """The canvas writes these on the outputs and connections (issue 11: no bare `*`)."""
+    exported = {block["type"]: block["next_step"] for block in registry()["blocks"]}
+    assert exported["digits"]["labels"] == {"*": "any other key"}
+    assert exported["digits"]["key_label"].replace("{key}", "1") == "1"
+    assert exported["http"]["labels"] == {"success": "if it works", "fail": "if it fails"}
+    for shape in exported.values():
+        assert all(shape["labels"].get(key) for key in shape["drawn"])
+
+
 def test_its_patterns_agree_with_the_checks() -> None:
     patterns = registry()["patterns"]
     phone = re.compile(patterns["phone_number"])

@@ -66,3 +66,12 @@ def test_the_demo_credential_follows_the_port_the_site_is_served_on(settings, te
     credential.refresh_from_db()
     assert credential.base_url == "http://127.0.0.1:8200/sandbox/api/public/v1"
     assert credential.reveal_token() == settings.SANDBOX_AUTH_TOKEN
+
+
+def test_csp_report_only_moves_the_policy_to_the_report_only_header():
+    show = ("from django.conf import settings; "
+            "print(getattr(settings, 'CONTENT_SECURITY_POLICY', None) is None, "
+            "settings.CONTENT_SECURITY_POLICY_REPORT_ONLY['DIRECTIVES']['frame-ancestors'])")
+    result = manage({**PRODUCTION_ENV, "CSP_REPORT_ONLY": "1"}, "shell", "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True [\"'none'\"]"

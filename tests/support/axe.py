@@ -2,7 +2,7 @@
 
 axe-core is an npm dev dependency (frontend/package.json), so `make frontend` installs it. Its source
 is evaluated through Playwright rather than added as a <script> tag, so the site's
-Content-Security-Policy (editor/common/csp.py) needs no exception for it.
+Content-Security-Policy (django-csp, flowstudio/settings.py) needs no exception for it.
 """
 
 from __future__ import annotations

@@ -38,6 +38,16 @@ def api_as(users):
 
 
 @pytest.fixture
+def owner_client(owner):
+    """A Django test client signed in as the team's owner (HTML pages)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
 def flow(team, owner, samespace_example_fixed):
     """A valid flow in `team` with one published version."""
     flow = flow_import(team=team, user=owner, name="Reminder", payload=samespace_example_fixed)

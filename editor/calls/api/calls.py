@@ -2,6 +2,7 @@
 
 * ``POST /api/flows/{id}/launch/`` ``{"number", "credential", "variables"?, "version"?}`` → 202 ``{"call": id}``
 * ``GET /api/calls/`` (filters: status, flow, credential, number, date, created_after/before, ids)
+* ``GET /api/calls/export.csv`` (the same filters): the calls as a CSV file, streamed
 * ``GET /api/calls/{id}/`` with the request payload (token REDACTED), the response and every attempt
 * ``POST /api/calls/{id}/call-again/`` → 202 ``{"call": new id}`` (a new call with a new idempotency key)
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -23,11 +25,12 @@ from editor.calls.errors import LaunchRefused
 from editor.calls.filters import CallFilters
 from editor.calls.models import Call, CallAttempt, Credential
 from editor.calls.samespace import redact
-from editor.calls.selectors import calls_for_user, filter_calls
+from editor.calls.selectors import calls_csv, calls_for_user, filter_calls
 from editor.calls.services.calls import call_again, call_launch
 from editor.common.api.parsers import LimitedJSONParser
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.common.csvsafe import csv_download
 from editor.flows.selectors import flows_for_user
 
 
@@ -226,3 +229,13 @@ class CallViewSet(TeamScopedApiMixin, ApiViewSet):
         with transaction.atomic():
             new = call_again(call=call, user=request.user)
         return _launched(new)
+
+
+class CallsExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="The calls as CSV (the list's filters; no formula survives: editor/common/csvsafe.py)",
+                   parameters=CALL_FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    def get(self, request):
+        calls = filter_calls(calls_for_user(user=request.user), CallFilters.parse(request.query_params))
+        return csv_download(calls_csv(calls), "calls.csv")

@@ -477,7 +477,7 @@ def _finish_from_attempt(call_id: int, recorded: CallAttempt, *, now: datetime) 
 
 def demo_sandbox_url() -> str:
     """The sandbox of the development server, on the port ``make run`` serves (SITE_PORT)."""
-    return f"http://127.0.0.1:{settings.SITE_PORT}/sandbox/api/public/v1"
+    return f"http://127.0.0.1:{settings.SITE_PORT}{samespace.SANDBOX_BASE_PATH}"
 
 
 def demo_sandbox_setup(*, team: Any, user: AbstractBaseUser | None, flow_name: str) -> None:

@@ -2,8 +2,10 @@
 
 * ``/api/campaigns/`` list (``?status=``, ``?team=``), create; ``/api/campaigns/{id}/`` read (with
   progress), PATCH, DELETE (not while in progress)
-* ``POST /api/campaigns/{id}/contacts/`` multipart ``file`` (+ ``number_column``; ``preview=true``
-  saves nothing) → the import report; ``GET`` lists the contacts (``?status=``, ``?number=``,
+* ``POST /api/campaigns/{id}/contacts/`` multipart ``file`` (+ ``number_column``, ``has_header``;
+  ``preview=true`` saves nothing) → 202 and the queued import, whose progress and report
+  ``GET /api/campaigns/{id}/imports/{import_id}/`` shows (editor/campaigns/api/imports.py);
+  ``GET`` lists the contacts (``?status=``, ``?number=``,
   ``?answered=``, ``?reached=``, ``?pressed=``) with what happened on each last call
 * ``POST /api/campaigns/{id}/start|pause|resume|cancel/``
 * ``GET /api/campaigns/{id}/results.csv`` per-contact results (streamed)
@@ -45,6 +47,7 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_listed,
     progress,
     readiness,
     results_rows,
@@ -52,15 +55,19 @@ from editor.campaigns.selectors import (
     with_outcomes,
 )
 from editor.campaigns.services import campaigns as service
-from editor.campaigns.services.contacts import contacts_import, contacts_preview, import_report
+from editor.campaigns.services.contacts import contacts_preview, import_report
 from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.campaigns.services.imports import contacts_import_start
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
+from editor.common.csvsafe import csv_download
 from editor.events.selectors import outcome_as_json
 from editor.flows.selectors import published_version
 
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Field errors under extra.fields, or why it is refused."),
+    400: OpenApiResponse(ErrorSerializer, description="Field errors under extra.fields, or why it is refused: "
+                         "dials_other_number when the version's Call step dials anything but {{contact.number}} "
+                         "(extra.dials: what it dials)."),
     403: OpenApiResponse(ErrorSerializer, description="Viewers cannot change campaigns."),
     404: OpenApiResponse(ErrorSerializer, description="No such campaign in your teams."),
     409: OpenApiResponse(ErrorSerializer, description="Not possible in the campaign's current status."),
@@ -200,6 +207,11 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with a header line.")
     number_column = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                           help_text="Header of the phone number column (default: guessed).")
+    has_header = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Whether the first line holds the column names. Empty: yes, unless it looks like data "
+        "(a phone number): then the upload is refused with the code header_unclear, to be sent again with "
+        "has_header=true or false. Without a header line the columns are named Column 1, Column 2…")
     preview = serializers.BooleanField(required=False, default=False, help_text="Show the first rows; save nothing.")
 
 
@@ -326,51 +338,60 @@ class CampaignViewSet(TeamScopedApiMixin, ApiViewSet):
     @extend_schema(
         methods=["POST"], summary="Upload contacts (CSV): the import report, or a preview",
         description="Multipart `file`. The number column is chosen by its header (`number_column`, default: "
-        "a column named number, phone, mobile…); every other column becomes {{contact.<column>}}. The report "
-        "accounts for every row: imported, merged duplicates (the first wins), on the do-not-call list, "
-        "rejected (with the spreadsheet line and the reason), empty.",
+        "a column named number, phone, mobile…); every other column becomes {{contact.<column>}}. The first "
+        "line and the columns are checked at once (400); the file is then stored and a worker imports it: "
+        "the answer is 202 with the queued import, and `progress_url` (`GET /api/campaigns/{id}/imports/"
+        "{import_id}/`) shows its progress, then its report, which accounts for every row: imported, merged "
+        "duplicates (the first wins), on the do-not-call list, rejected (with the spreadsheet line and the "
+        "reason), empty.",
         request={"multipart/form-data": UploadSerializer},
-        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **ERRORS},
+        responses={202: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **ERRORS},
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
-            query = ContactFilterSerializer(data=request.query_params)
-            query.is_valid(raise_exception=True)
-            params = query.validated_data
-            page = self.paginate_queryset(contacts_of(
-                campaign, status=params.get("status", ""), number=params.get("number", ""),
-                answered=params.get("answered"), reached=params.get("reached", ""), pressed=params.get("pressed", ""),
-            ))
+            page = self.paginate_queryset(contacts_of(campaign, **contact_filters(request.query_params)))
             return self.get_paginated_response(ContactSerializer(with_outcomes(list(page)), many=True).data)
         require_edit_role(request.user, campaign.team)
         data = self.validated(UploadSerializer)
         upload = data["file"]
         column = data.get("number_column") or None
+        has_header = data.get("has_header")
         if data.get("preview"):
-            return Response(contacts_preview(campaign=campaign, upload=upload, number_column=column))
-        report = contacts_import(campaign=campaign, upload=upload, number_column=column, user=request.user,
-                                 filename=getattr(upload, "name", "") or "")
+            return Response(contacts_preview(campaign=campaign, upload=upload, number_column=column,
+                                             has_header=has_header))
+        item = contacts_import_start(campaign=campaign, upload=upload, number_column=column, has_header=has_header,
+                                     user=request.user, filename=getattr(upload, "name", "") or "")
         campaign.refresh_from_db()
-        return Response({**import_report(report), "missing_variables": readiness(campaign)["missing_variables"]},
-                        status=status.HTTP_201_CREATED)
+        body = {**import_report(item), "missing_variables": readiness(campaign)["missing_variables"]}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["progress_url"]})
 
 
 class CampaignResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Per-contact results as CSV", responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    @extend_schema(summary="Per-contact results as CSV", parameters=[ContactFilterSerializer],
+                   description="The same filters as the contacts list: status, number, answered, reached, pressed.",
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, pk: int):
         campaign = get_object_or_404(campaigns_for_user(user=request.user), pk=pk)
-        return results_response(campaign)
+        return results_response(campaign, contact_filters(request.query_params))
 
 
-def results_response(campaign: Campaign) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(results_rows(campaign), content_type="text/csv; charset=utf-8")
-    name = slugify(campaign.name) or "campaign"
-    response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
-    return response
+def contact_filters(query_params) -> dict[str, Any]:
+    """``contacts_of`` keyword arguments from the query string; ValidationError (400) when malformed."""
+    query = ContactFilterSerializer(data=query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    return {"status": params.get("status", ""), "number": params.get("number", ""),
+            "answered": params.get("answered"), "reached": params.get("reached", ""),
+            "pressed": params.get("pressed", "")}
+
+
+def results_response(campaign: Campaign, filters: dict[str, Any] | None = None) -> StreamingHttpResponse:
+    return csv_download(results_rows(campaign, **(filters or {})),
+                        f"{slugify(campaign.name) or 'campaign'}-results.csv")
 
 
 # --- do-not-call -------------------------------------------------------------------------------------
@@ -390,14 +411,9 @@ class DoNotCallViewSet(TeamScopedApiMixin, ApiViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
-        qs = dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
         if self.action == "list":
-            wanted = DoNotCallFilters.parse(self.request.query_params)
-            if wanted["search"]:
-                qs = qs.filter(number__contains=wanted["search"])
-            if wanted["team"] is not None:
-                qs = qs.filter(team_id=wanted["team"])
-        return qs
+            return dnc_listed(user=self.request.user, **DoNotCallFilters.parse(self.request.query_params))
+        return dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
 
     def create(self, request):
         data = self.validated(DoNotCallCreateSerializer)

@@ -34,6 +34,7 @@ from editor.campaigns.models import (
     CampaignPacing,
     CampaignStatus,
     ContactStatus,
+    ImportStatus,
 )
 from editor.campaigns.window import is_zone
 from editor.common.errors import InvalidFields, ServiceError
@@ -265,7 +266,9 @@ def start_problems(campaign: Campaign) -> list[str]:
     elif campaign.credential.rejected_at is not None:
         problems.append(f"Samespace refused the token of the credential “{campaign.credential.name}”. "
                         "Update it on the credentials page first.")
-    if not campaign.contacts.filter(status=ContactStatus.PENDING).exists():
+    if campaign.imports.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).exists():
+        problems.append("Contacts are still being imported: start the campaign when the import is done.")
+    elif not campaign.contacts.filter(status=ContactStatus.PENDING).exists():
         problems.append("Upload contacts: there is nobody to call yet.")
     dials = campaign_refusal(campaign.flow_version.document)
     if dials:  # a draft made before campaigns refused such versions

@@ -16,15 +16,9 @@ from django.utils import timezone
 
 from editor.accounts.models import Team
 from editor.campaigns.models import CampaignContact, CampaignStatus, ContactStatus, DoNotCall
-from editor.campaigns.services.contacts import (
-    NUMBER_HEADERS,
-    BadFile,
-    BadNumber,
-    _open,
-    _rows,
-    normalise_number,
-    variable_name,
-)
+from editor.campaigns.services.contacts import NUMBER_HEADERS, variable_name
+from editor.campaigns.services.csvfile import BadFile, binary, read_csv
+from editor.campaigns.services.numbers import BadNumber, normalise_number
 from editor.common.errors import InvalidFields
 
 BATCH = 2000
@@ -67,8 +61,8 @@ def dnc_remove(*, entry: DoNotCall) -> None:
 def dnc_import(*, team: Team, upload: Any, number_column: str | None = None, region: str = "US",
                user: AbstractBaseUser | None = None) -> dict[str, Any]:
     """Import a CSV of numbers (an optional ``note`` column is kept). Returns the report."""
-    text, delimiter = _open(upload)
-    headers, rows = _rows(text, delimiter)
+    text = read_csv(binary(upload))
+    headers, rows = text.first, text.rest
     names = [variable_name(h) for h in headers]
     if number_column:
         index = next((i for i, n in enumerate(names) if n == variable_name(number_column)), None)
@@ -85,11 +79,13 @@ def dnc_import(*, team: Team, upload: Any, number_column: str | None = None, reg
         batch: dict[str, str] = {}
         for row in rows:
             report["rows"] += 1
-            if not any(cell.strip() for cell in row.cells):
+            if not row.problem and not any(cell.strip() for cell in row.cells):
                 report["empty"] += 1
                 continue
             raw = row.cells[index] if index < len(row.cells) else ""
             try:
+                if row.problem:
+                    raise BadNumber(row.problem)
                 number, _ = normalise_number(raw, region)
             except BadNumber as exc:
                 report["rejected"] += 1

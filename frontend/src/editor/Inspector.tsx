@@ -52,6 +52,8 @@ function TargetSelect(props: {
   step: Step;
   outKey: string;
   title: string;
+  /** The output's words from the registry ("any other key", "if it works"). */
+  label: string;
   readOnly: boolean;
   invalid: boolean;
   onChange: (target: string | null) => void;
@@ -64,7 +66,7 @@ function TargetSelect(props: {
   return (
     <div className="fs-branch">
       <label className="fs-branch-key" htmlFor={`branch-${outKey}`} title={props.title}>
-        {outKey === "next" ? "Then" : outKey}
+        {outKey === "next" ? "Then" : props.label}
       </label>
       <select
         id={`branch-${outKey}`}
@@ -214,6 +216,7 @@ export function StepInspector(props: StepProps) {
             step={step}
             outKey={out.key}
             title={out.title}
+            label={out.label}
             readOnly={readOnly}
             invalid={invalidFields.has(out.key === "next" ? "next_step" : `next_step.${out.key}`)}
             onChange={(target) => setBranch(out.key, target)}

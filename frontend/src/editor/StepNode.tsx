@@ -66,7 +66,6 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
         {outputs.map((out) => (
           <div className="fs-port" key={out.key} title={out.title} data-port={out.key}>
             <span className="fs-port-label">{out.label}</span>
-            {out.key === "*" && <span className="fs-port-hint"> other</span>}
             {counts && (
               <span className="fs-port-count" data-testid="branch-count" title="Calls that took this branch">
                 {taken?.[out.key] ?? 0}

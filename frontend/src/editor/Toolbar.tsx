@@ -1,4 +1,5 @@
 // The bar above the canvas: name, save state and the main actions.
+import { useEffect, useRef, useState } from "react";
 import type { DraftStore } from "./store";
 import type { SaveStatus } from "./useSaving";
 
@@ -49,6 +50,7 @@ export function Toolbar(p: Props) {
         className="fs-name"
         value={p.name}
         aria-label="Flow name"
+        title={p.name}
         maxLength={200}
         readOnly={p.readOnly}
         onChange={(e) => p.store.update((d) => ({ ...d, name: e.target.value }), { tag: "flow-name" })}
@@ -79,14 +81,6 @@ export function Toolbar(p: Props) {
             {p.busyLayout ? "Arranging…" : "Tidy up"}
           </button>
         )}
-        {!p.readOnly && (
-          <button type="button" className="btn btn-sm btn-light" onClick={p.onImport}>
-            Import
-          </button>
-        )}
-        <button type="button" className="btn btn-sm btn-light" onClick={p.onDownload} title="Download the JSON Samespace needs">
-          Download JSON
-        </button>
         <button type="button" className="btn btn-sm btn-light" onClick={p.onVersions}>
           Versions
         </button>
@@ -98,9 +92,7 @@ export function Toolbar(p: Props) {
             Counts
           </button>
         )}
-        <button type="button" className="btn btn-sm btn-light" onClick={p.onShortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
-          ?
-        </button>
+        <MoreMenu {...p} />
         {!p.readOnly && (
           <>
             <button type="button" className="btn btn-sm btn-light fs-test-call-button" onClick={p.onTestCall} title="Call a phone now with this flow">
@@ -141,5 +133,49 @@ function DraftState(p: Props) {
         </button>
       )}
     </span>
+  );
+}
+
+/** The actions used less often, behind "More" so that the toolbar stays on one line at 1280 px. */
+function MoreMenu(p: Props) {
+  const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: Event) => {
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !box.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("pointerdown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, [open]);
+  const run = (action: () => void) => () => {
+    setOpen(false);
+    action();
+  };
+  return (
+    <div className="fs-more" ref={box}>
+      <button type="button" className="btn btn-sm btn-light" aria-expanded={open} aria-controls="fs-more-actions" onClick={() => setOpen((o) => !o)}>
+        More <span aria-hidden="true">▾</span>
+      </button>
+      {open && (
+        <div className="fs-more-menu shadow-sm" id="fs-more-actions">
+          {!p.readOnly && (
+            <button type="button" className="fs-more-item" onClick={run(p.onImport)}>
+              Import
+            </button>
+          )}
+          <button type="button" className="fs-more-item" onClick={run(p.onDownload)} title="Download the JSON Samespace needs">
+            Download JSON
+          </button>
+          <button type="button" className="fs-more-item" onClick={run(p.onShortcuts)}>
+            Keyboard shortcuts <kbd>?</kbd>
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

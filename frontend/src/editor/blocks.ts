@@ -23,7 +23,8 @@ function shapeOf(step: Step): BlockSpec["next_step"] {
 
 function outputOf(shape: BlockSpec["next_step"], key: string): Output {
   const title = shape.titles[key] ?? shape.key_title.replace("{key}", key);
-  return { key, label: key, title };
+  const label = shape.labels[key] ?? shape.key_label.replace("{key}", key);
+  return { key, label, title };
 }
 
 /** The outputs (handles) of a step, in the order they are drawn and laid out. */

@@ -31,6 +31,10 @@ export interface NextStepSpec {
   titles: Partial<Record<string, string>>;
   /** The title of an output without one in `titles`; "{key}" is replaced by the key. */
   key_title: string;
+  /** The words written on an output and its connection ("any other key", "if it works"). */
+  labels: Partial<Record<string, string>>;
+  /** The words of an output without one in `labels`; "{key}" is replaced by the key. */
+  key_label: string;
 }
 
 export interface BlockSpec {

@@ -23,7 +23,13 @@ export type Sizes = Map<string, { width: number; height: number }>;
 export const WINDOW_THRESHOLD = 200;
 /** Big flows open at a working zoom on the start, not zoomed out to fit everything. */
 export const BIG_FLOW = 50;
-const WORKING_ZOOM = 0.75;
+/**
+ * The least zoom a flow opens at: the smallest text on a step (0.85rem, editor.css) is then at least
+ * 12 px on screen and a connection dot (16 px) at least a 12 px target. A flow that does not fit at
+ * this zoom opens on its start instead of zoomed out to fit.
+ */
+export const READABLE_ZOOM = 0.9;
+const WORKING_ZOOM = READABLE_ZOOM;
 
 function sizeOf(sizes: Sizes, id: string) {
   return sizes.get(id) ?? { width: NODE_WIDTH, height: ESTIMATED_HEIGHT };
@@ -102,15 +108,26 @@ export function fitRect(bounds: Rect, width: number, height: number, padding = 0
   };
 }
 
+/** The start step at the top middle of the canvas, at this zoom. */
+function onStart(doc: FlowDocument, bounds: Rect, width: number, zoom: number): Viewport {
+  const start = doc.layout[doc.steps[0].id] ?? { x: bounds.x, y: bounds.y };
+  return { x: width / 2 - (start.x + NODE_WIDTH / 2) * zoom, y: 50 - start.y * zoom, zoom };
+}
+
+/** The whole flow when it fits at a readable zoom, else its start at that zoom. */
+export function readableViewport(doc: FlowDocument, sizes: Sizes, width: number, height: number): Viewport | null {
+  const bounds = boundsOf(doc, sizes);
+  if (!bounds) return null;
+  const fit = fitRect(bounds, width, height);
+  return fit.zoom >= READABLE_ZOOM ? fit : onStart(doc, bounds, width, READABLE_ZOOM);
+}
+
 /** Where the canvas looks when the page opens. */
 export function initialViewport(doc: FlowDocument, width: number, height: number): Viewport {
   const bounds = boundsOf(doc, new Map());
   if (!bounds) return { x: width / 2 - NODE_WIDTH / 2, y: 80, zoom: 1 };
-  if (doc.steps.length > BIG_FLOW) {
-    const start = doc.layout[doc.steps[0].id] ?? { x: bounds.x, y: bounds.y };
-    return { x: width / 2 - (start.x + NODE_WIDTH / 2) * WORKING_ZOOM, y: 50 - start.y * WORKING_ZOOM, zoom: WORKING_ZOOM };
-  }
-  return fitRect(bounds, width, height);
+  if (doc.steps.length > BIG_FLOW) return onStart(doc, bounds, width, WORKING_ZOOM);
+  return readableViewport(doc, new Map(), width, height) ?? fitRect(bounds, width, height);
 }
 
 /** The canvas size before it is on screen: the window minus the panels around it. */

@@ -143,10 +143,14 @@ def test_it_passes_a_flow_without_tests_and_refuses_an_unknown_flow(menu_flow) -
         ["--file"],
         ["--file", "missing.json", "--scenarios", "missing.json"],
         ["--file", "/", "--scenarios", "/"],
+        ["--file", "/dev/zero", "--scenarios", "/dev/zero"],  # endless: read up to the upload limit only
+        ["--file", "deep.json", "--scenarios", "deep.json"],  # nested beyond Python's recursion limit
     ],
-    ids=["superscript", "arabic-digit", "huge", "unknown-option", "extra-argument", "no-value", "missing", "folder"],
+    ids=["superscript", "arabic-digit", "huge", "unknown-option", "extra-argument", "no-value", "missing", "folder",
+         "endless-file", "deep-json"],
 )
 def test_any_bad_argument_exits_2_with_one_line(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     result = manage(*args, cwd=tmp_path)
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from editor.accounts.models import Membership, Role, Team
+from editor.flowcore import CONTACT_NUMBER, parse
 from editor.flows.models import Flow
-from editor.flows.services.flows import flow_import
+from editor.flows.services.flows import flow_import, flow_publish, flow_update
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "flows" / "demo"
 DEMO_FLOWS = [
@@ -24,6 +25,28 @@ DEMO_FLOWS = [
      "The same flow with its problems fixed, calling each contact's number ({{contact.number}}) instead of "
      "the documented fixed number: it validates clean, and a test call or a campaign dials the number given."),
 ]
+
+# What the fixed demo's Call step dialled before it dialled {{contact.number}} (Samespace's documented number).
+OLD_FIXED_NUMBER = "917507161643"
+
+
+def _steps(payload: dict[str, Any], number: str) -> list[Any]:
+    flow = [{**payload["flow"][0], "number": number}, *payload["flow"][1:]]
+    document = parse({**payload, "flow": flow}).document
+    return document["steps"] if document else []
+
+
+def refresh_fixed_demo(flow: Flow, user: Any, payload: dict[str, Any]) -> bool:
+    """A demo database made before: its fixed demo flow, if nobody changed it, dialled one fixed number.
+    Put {{contact.number}} in its Call step (and publish that when it was published), so that a test call
+    dials the number typed. A flow someone changed is left alone. True when it was refreshed."""
+    if flow.document.get("steps") != _steps(payload, OLD_FIXED_NUMBER):
+        return False
+    flow = flow_update(flow=flow, user=user, base_revision=flow.revision,
+                       document={**flow.document, "steps": _steps(payload, CONTACT_NUMBER)})
+    if flow.versions.exists():
+        flow_publish(flow=flow, user=user, note="The demo calls each contact's number")
+    return True
 
 
 class Command(BaseCommand):
@@ -51,9 +74,12 @@ class Command(BaseCommand):
         team, _ = Team.objects.get_or_create(slug="demo", defaults={"name": "Demo team"})
         Membership.objects.get_or_create(team=team, user=user, defaults={"role": Role.OWNER})
         for name, filename, description in DEMO_FLOWS:
-            if not Flow.objects.filter(team=team, name=name).exists():
-                payload = json.loads((DEMO_DIR / filename).read_text())
+            payload = json.loads((DEMO_DIR / filename).read_text())
+            existing = Flow.objects.filter(team=team, name=name).first()
+            if existing is None:
                 flow_import(team=team, user=user, name=name, payload=payload, description=description)
+            elif filename == "samespace_example_fixed.json":
+                refresh_fixed_demo(existing, user, payload)
         if settings.SANDBOX_ENABLED:
             from editor.calls.services.calls import demo_sandbox_setup
 

@@ -6,28 +6,39 @@ import json
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from editor.flowcore import is_valid, validate
 
 
 def read_json_file(path: str) -> Any:
-    """Read a JSON file, turning every failure into a one-line CommandError (exit 2)."""
+    """Read a JSON file, turning every failure into a one-line CommandError (exit 2).
+
+    At most API_MAX_UPLOAD_BYTES are read (the largest flow the API takes), so ``--file /dev/zero`` or a
+    huge file ends in a message instead of eating the machine's memory; JSON nested deeper than
+    Python's recursion limit is a message too, not a RecursionError.
+    """
+    limit = settings.API_MAX_UPLOAD_BYTES
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            text = handle.read(limit + 1)
     except OSError as exc:
         raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.", returncode=2) from exc
     except UnicodeDecodeError as exc:
         raise CommandError(f"{path} is not a text file (it is not UTF-8).", returncode=2) from exc
     except ValueError as exc:  # a NUL character in the path ("embedded null byte")
         raise CommandError(f"Cannot read {path!r}: {exc}.", returncode=2) from exc
+    if len(text) > limit:
+        raise CommandError(f"{path} is larger than {limit:,} characters (API_MAX_UPLOAD_BYTES).", returncode=2)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CommandError(
             f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.", returncode=2
         ) from exc
+    except RecursionError as exc:
+        raise CommandError(f"{path} nests lists or objects too deeply to read.", returncode=2) from exc
 
 
 def format_diagnostic(diagnostic: dict[str, Any]) -> str:

@@ -1,5 +1,10 @@
-"""``GET /api/campaigns/{id}/imports/{import_id}/rejected.csv``: every rejected row of a contact
-import, streamed (the import's report keeps only the first ones: editor/campaigns/services/contacts.py)."""
+"""A campaign's contact imports.
+
+* ``GET /api/campaigns/{id}/imports/{import_id}/``: where the import is (status, share of the file
+  read, rows read, imported, rejected…) and, once done, its report (at most CONTACT_IMPORT_REPORT_ROWS
+  rows of each kind: the response stays bounded whatever the file)
+* ``GET /api/campaigns/{id}/imports/{import_id}/rejected.csv``: every rejected row, streamed
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,15 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from editor.campaigns.models import ContactImport
 from editor.campaigns.selectors import campaigns_for_user
+from editor.campaigns.services.contacts import import_report
 from editor.campaigns.services.rejected import rejected_rows_csv
 from editor.common.api.schema import ErrorSerializer
+from editor.common.csvsafe import csv_download
 
 
 def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
@@ -23,9 +31,18 @@ def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
 
 
 def rejected_response(item: ContactImport) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rejected_rows_csv(item), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{item.pk}-rejected.csv"'
-    return response
+    return csv_download(rejected_rows_csv(item), f"import-{item.pk}-rejected.csv")
+
+
+class ImportDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="A contact import: its progress while a worker reads the file, then its report",
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(ErrorSerializer)},
+    )
+    def get(self, request, pk: int, import_id: int):
+        return Response(import_report(import_of(request.user, pk, import_id)))
 
 
 class RejectedRowsView(APIView):
