@@ -60,7 +60,7 @@ def draft(team, owner, credential):
 
 @pytest.fixture
 def draft_with_contacts(draft):
-    from editor.campaigns.services.contacts import contacts_import
+    from editor.campaigns.services.imports import contacts_import
 
     contacts_import(campaign=draft, upload=io.BytesIO(b"number,name\n+12125551000,Ada\n+12125551001,Zo\xc3\xab\n"))
     draft.refresh_from_db()
