@@ -228,7 +228,7 @@ SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
 SANDBOX_AUTH_TOKEN = env_str("SANDBOX_AUTH_TOKEN", "sandbox-token")
 # The address Samespace reaches FlowStudio at (https://flowstudio.example.com): credentials with
 # "Samespace sends call events" put <PUBLIC_BASE_URL>/hooks/samespace/<token>/ into each payload.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{SITE_PORT}" if DEBUG else "").rstrip("/")
 if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfiguredEnv("PUBLIC_BASE_URL must start with https:// (or http:// in development).")
 # Call events (docs/call-events.md): the largest body the hook accepts, events kept per call (more

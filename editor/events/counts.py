@@ -20,38 +20,43 @@ from editor.events.models import StepCount
 ALL_DAYS = date(1, 1, 1)
 
 
-def add_many(deltas: dict[tuple[int, date], dict[tuple[str, str], tuple[int, int]]]) -> None:
-    """Add each ``(version id, day) → delta`` to the counts of that version on that day and on ALL_DAYS,
-    all in one statement (the all-days rows summed over the days first)."""
-    totals_: dict[tuple[int, date, str, str], list[int]] = {}
-    for (version_id, day), delta in deltas.items():
+Delta = dict[tuple[str, str], tuple[int, int]]  # (step, branch) -> (change of reached, change of ended)
+
+
+def add_many(deltas: dict[tuple[int, date, int], Delta]) -> None:
+    """Add each ``(version id, day, campaign) → delta`` to the counts of that version and campaign (0:
+    every call) on that day and on ALL_DAYS, all in one statement (the all-days rows summed first)."""
+    totals_: dict[tuple[int, date, int, str, str], list[int]] = {}
+    for (version_id, day, campaign), delta in deltas.items():
         for when in (ALL_DAYS, day):
             for (step_id, branch), (reached, ended) in delta.items():
-                row = totals_.setdefault((version_id, when, step_id, branch), [0, 0])
+                row = totals_.setdefault((version_id, when, campaign, step_id, branch), [0, 0])
                 row[0] += reached
                 row[1] += ended
-    # One order for every writer (by version, all-days rows first, then by step): concurrent upserts
-    # cannot deadlock.
+    # One order for every writer (by version, all-days rows first, then campaign and step): concurrent
+    # upserts cannot deadlock.
     rows = sorted((key, value) for key, value in totals_.items() if value[0] or value[1])
     if not rows:
         return
     table = connection.ops.quote_name(StepCount._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     params: list[Any] = []
-    for (version_id, when, step_id, branch), (reached, ended) in rows:
-        params += [version_id, when, step_id, branch, reached, ended]
+    for (version_id, when, campaign, step_id, branch), (reached, ended) in rows:
+        params += [version_id, when, campaign, step_id, branch, reached, ended]
     sql = (
-        f"INSERT INTO {table} (flow_version_id, day, step_id, branch, reached, ended) VALUES {values} "  # noqa: S608 - only the table name and placeholders are formatted in
-        "ON CONFLICT (flow_version_id, day, step_id, branch) DO UPDATE SET "
+        f"INSERT INTO {table} (flow_version_id, day, campaign, step_id, branch, reached, ended) VALUES {values} "  # noqa: S608 - only the table name and placeholders are formatted in
+        "ON CONFLICT (flow_version_id, day, campaign, step_id, branch) DO UPDATE SET "
         f"reached = {table}.reached + excluded.reached, ended = {table}.ended + excluded.ended"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
-def totals(*, version_id: int, since: date | None = None, until: date | None = None) -> dict[str, Any]:
-    """``{"steps": {id: {"reached", "ended"}}, "branches": {id: {key: taken}}}`` over the days asked."""
-    qs = StepCount.objects.filter(flow_version_id=version_id)
+def totals(*, version_id: int, since: date | None = None, until: date | None = None,
+           campaign: int = 0) -> dict[str, Any]:
+    """``{"steps": {id: {"reached", "ended"}}, "branches": {id: {key: taken}}}`` over the days asked, of
+    every call (``campaign`` 0) or of one campaign's."""
+    qs = StepCount.objects.filter(flow_version_id=version_id, campaign=campaign)
     if since is None and until is None:
         qs = qs.filter(day=ALL_DAYS)
     else:
