@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from editor.accounts.models import Membership
 from editor.calls.models import Call
 from editor.campaigns import clock
-from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DncImport, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
 from editor.campaigns.window import calling_starts, finished_summary, next_open, pacing_summary
 from editor.common import words
@@ -41,6 +41,11 @@ def campaigns_for_user(*, user: AbstractBaseUser) -> QuerySet[Campaign]:
 def dnc_for_user(*, user: AbstractBaseUser) -> QuerySet[DoNotCall]:
     return DoNotCall.objects.filter(team__memberships__user=user).annotate(user_role=_role(user)).select_related(
         "team", "created_by")
+
+
+def dnc_imports_for_user(*, user: AbstractBaseUser) -> QuerySet[DncImport]:
+    """Do-not-call imports of the user's teams (another team's is a 404), newest first."""
+    return DncImport.objects.filter(team__memberships__user=user).order_by("-created_at", "-id")
 
 
 def dnc_listed(*, user: AbstractBaseUser, search: str = "", team: int | None = None) -> QuerySet[DoNotCall]:
