@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.axe import assert_accessible
+from tests.support.axe import assert_accessible, run_axe
 from tests.support.site import populated_site
 
 
@@ -25,6 +25,7 @@ def test_every_page_passes_axe(owner_page, live_server, site):
             continue  # the canvas has a test of its own below
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("main")).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)  # what the page is, for screen readers
         assert_accessible(page)
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -69,6 +70,9 @@ def test_the_editor_passes_axe(owner_page, live_server, site, make_flow):
     page.goto(f"{live_server.url}{site['editor']}")
     expect(page.locator("#flow-editor[data-ready=true]")).to_be_attached()
     assert_accessible(page)
+    # A page heading too (a moderate finding for axe, but how screen readers find their way).
+    assert "page-has-heading-one" not in [v["id"] for v in run_axe(page)]
+    expect(page.get_by_role("heading", level=1)).to_have_text("Flow editor: Appointment reminder")
     empty = make_flow("Empty")
     page.goto(f"{live_server.url}/flows/{empty.pk}/edit")
     expect(page.locator("#flow-editor[data-ready=true]")).to_be_attached()

@@ -12,11 +12,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from editor.campaigns.models import CampaignContact, ContactImport, CsvUpload, CsvUploadChunk, ImportStatus
+from editor.campaigns.models import (
+    CampaignContact,
+    ContactImport,
+    CsvUpload,
+    CsvUploadChunk,
+    DncImport,
+    DoNotCall,
+    ImportStatus,
+)
 from editor.campaigns.services import imports as imports_module
 from editor.campaigns.services.contacts import contacts_preview
 from editor.campaigns.services.csvfile import FIELD_LIMIT, HeaderUnclear
-from editor.campaigns.services.dnc import dnc_import
+from editor.campaigns.services.dnc_imports import dnc_import
 from editor.campaigns.services.imports import contacts_import, contacts_import_run, contacts_import_start
 from tests.campaigns.conftest import csv_file, make_campaign, us_numbers
 from tests.support.api import assert_error_shape, token_client
@@ -240,3 +248,41 @@ def test_the_reaper_queues_again_an_import_whose_run_died(campaign, monkeypatch,
     assert imports_module.imports_reap() == 1 and queued == [dead.pk]
     assert imports_module.imports_reap() == 0  # queued once per period, not on every beat
     assert contacts_import_run(import_id=dead.pk) == "done" and alive.status == ImportStatus.QUEUED
+
+
+# --- the do-not-call import ---------------------------------------------------------------------------
+
+
+def test_a_do_not_call_import_is_queued_and_shows_its_progress(client, owner, team):
+    from editor.campaigns.services.dnc_imports import dnc_import_start
+
+    item = dnc_import_start(team=team, upload=csv_file("number\n+12125551001\n"), filename="dnc.csv")
+    body = token_client(owner).get(f"/api/do-not-call/imports/{item.pk}/").json()
+    assert (body["status"], body["finished"], body["percent"], body["filename"]) == ("queued", False, 0, "dnc.csv")
+    client.force_login(owner)
+    html = client.get(reverse("dnc_list")).content.decode()
+    assert 'id="import-progress"' in html and f'data-url="/api/do-not-call/imports/{item.pk}/"' in html
+    assert 'data-import="added"' in html
+
+
+def test_a_do_not_call_import_runs_in_slices_and_tells_repeats_from_numbers_listed_before(team, monkeypatch):
+    from editor.campaigns.services import dnc_imports
+    from editor.campaigns.services.dnc import dnc_add
+
+    monkeypatch.setattr(dnc_imports, "BATCH", 3)
+    sent: list = []
+    monkeypatch.setattr(dnc_imports.current_app, "send_task", lambda name, args: sent.append((name, args)))
+    dnc_add(team=team, number="+12125551009")
+    numbers = us_numbers(7)
+    # A list without a header line: its first line is a number, read as one.
+    text = "\n".join([*numbers, numbers[0], "+12125551009", "nope", numbers[6]]) + "\n"
+    item = dnc_imports.dnc_import_start(team=team, upload=csv_file(text))
+    assert dnc_imports.dnc_import_run(import_id=item.pk, slice_seconds=0) == "more"
+    assert sent == [(dnc_imports.DNC_IMPORT_TASK, [item.pk])]
+    while dnc_imports.dnc_import_run(import_id=item.pk, slice_seconds=0) == "more":
+        pass
+    report = dnc_imports.dnc_import_report(DncImport.objects.get(pk=item.pk))
+    assert (report["status"], report["rows"], report["added"], report["already"], report["duplicates"],
+            report["rejected"]) == ("done", 11, 7, 1, 2, 1)
+    assert report["rejected_rows"] == [{"line": 10, "value": "nope", "reason": "Not a phone number."}]
+    assert DoNotCall.objects.filter(team=team).count() == 8

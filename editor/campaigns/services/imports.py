@@ -29,6 +29,7 @@ from editor.campaigns.models import (
     ContactImport,
     ContactStatus,
     CsvUpload,
+    DncImport,
     DoNotCall,
     ImportStatus,
     RejectedRow,
@@ -91,12 +92,12 @@ class Report:
 
 def contacts_import_start(*, campaign: Campaign, upload: Any, number_column: str | None = None,
                           has_header: bool | None = None, user: AbstractBaseUser | None = None,
-                          filename: str = "") -> ContactImport:
+                          filename: str = "", enqueue: bool = True) -> ContactImport:
     """Check the file's first line and columns, store the file and queue its import (status
-    ``queued``); a worker imports it. Raises BadFile, HeaderUnclear or InvalidFields at once."""
-    item = _prepare(campaign=campaign, upload=upload, number_column=number_column, has_header=has_header,
-                    user=user, filename=filename, enqueue=True)
-    return item
+    ``queued``); a worker imports it. Raises BadFile, HeaderUnclear or InvalidFields at once.
+    ``enqueue`` False leaves it for ``contacts_import_run`` in this or another process (bench/imports.py)."""
+    return _prepare(campaign=campaign, upload=upload, number_column=number_column, has_header=has_header,
+                    user=user, filename=filename, enqueue=enqueue)
 
 
 def contacts_import(*, campaign: Campaign, upload: Any, number_column: str | None = None,
@@ -149,7 +150,7 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
     if item is None or item.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return "gone"
     if item.upload is None:
-        return _fail(item, "The uploaded file is no longer stored: upload it again.")
+        return fail_import(item, "The uploaded file is no longer stored: upload it again.")
     if item.status == ImportStatus.QUEUED:
         ContactImport.objects.filter(pk=item.pk, status=ImportStatus.QUEUED).update(
             status=ImportStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
@@ -161,7 +162,7 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
         headers, rows = data_rows(text, has_header=item.has_header)
         layout = layout_of(headers, item.number_column, text.first)
     except ServiceError as exc:
-        return _fail(item, exc.message)
+        return fail_import(item, exc.message)
     run = _Run(item, layout, Report.of(item), raw)
     resume_after = item.lines_done
     try:
@@ -178,7 +179,7 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
     except BadFile as exc:  # text the file's encoding cannot read: what came before is imported
         if not run.commit(run.last_line):
             return run.end()
-        return _fail(item, f"{exc.message} The import stopped there: the rows before it are imported.")
+        return fail_import(item, f"{exc.message} The import stopped there: the rows before it are imported.")
     return "done" if run.commit(run.last_line, done=True) else run.end()
 
 
@@ -214,7 +215,7 @@ class _Run:
 
     def end(self) -> str:
         """After a refused commit: "failed" when the campaign refused the rows, else "gone"."""
-        return _fail(self.item, self.stopped) if self.stopped else "gone"
+        return fail_import(self.item, self.stopped) if self.stopped else "gone"
 
     def commit(self, line: int, *, done: bool = False) -> bool:
         """Store the pending rows, the counts and the position in one transaction; False when
@@ -242,7 +243,7 @@ class _Run:
             if done:
                 item.status, item.finished_at = ImportStatus.DONE, timezone.now()
                 names += ["status", "finished_at"]
-                _forget_upload(item)
+                forget_upload(item)
                 names.append("upload")
             item.save(update_fields=names)
         self.batch, self.rejections = [], []
@@ -281,19 +282,20 @@ def _store(campaign: Campaign, batch: list[tuple[Row, str, str, dict[str, str]]]
     return zones
 
 
-def _forget_upload(item: ContactImport) -> None:
+def forget_upload(item: ContactImport | DncImport) -> None:
+    """Let go of an import's stored file (deleted once the transaction commits)."""
     if item.upload_id is not None:
         upload_id = item.upload_id
         item.upload = None
         transaction.on_commit(lambda: CsvUpload.objects.filter(pk=upload_id).delete())
 
 
-def _fail(item: ContactImport, message: str) -> str:
+def fail_import(item: ContactImport | DncImport, message: str) -> str:
+    """Stop an import (contacts or do-not-call) with why, in plain words; what it stored stays."""
     item.status, item.error, item.finished_at = ImportStatus.FAILED, message[:500], timezone.now()
-    _forget_upload(item)
-    ContactImport.objects.filter(pk=item.pk).update(status=item.status, error=item.error,
-                                                    finished_at=item.finished_at, upload=None,
-                                                    updated_at=item.finished_at)
+    forget_upload(item)
+    type(item).objects.filter(pk=item.pk).update(status=item.status, error=item.error, finished_at=item.finished_at,
+                                                 upload=None, updated_at=item.finished_at)
     return "failed"
 
 
@@ -312,4 +314,4 @@ def imports_reap() -> int:
 
 
 __all__ = ["IMPORT_TASK", "REAP_IMPORTS_TASK", "contacts_import", "contacts_import_run", "contacts_import_start",
-           "enqueue_import", "imports_reap"]
+           "enqueue_import", "fail_import", "forget_upload", "imports_reap"]
