@@ -2,9 +2,10 @@
 Swagger UI (served from the app, no CDN), and a JSON 404 for anything else."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from editor.common.api.errors import not_found
+from editor.common.api.schema import SchemaView
 
 urlpatterns = [
     path("", include("editor.accounts.api")),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("", include("editor.calls.api.urls")),
     path("", include("editor.events.api")),
     path("", include("editor.campaigns.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves its start-up script from this URL (?script=), not inline: the
     # Content-Security-Policy (django-csp, flowstudio/settings.py) runs no inline script without the nonce.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -228,7 +228,7 @@ SAMESPACE_MAX_ATTEMPTS = env_int("SAMESPACE_MAX_ATTEMPTS", 5)
 SANDBOX_AUTH_TOKEN = env_str("SANDBOX_AUTH_TOKEN", "sandbox-token")
 # The address Samespace reaches FlowStudio at (https://flowstudio.example.com): credentials with
 # "Samespace sends call events" put <PUBLIC_BASE_URL>/hooks/samespace/<token>/ into each payload.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{SITE_PORT}" if DEBUG else "").rstrip("/")
 if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfiguredEnv("PUBLIC_BASE_URL must start with https:// (or http:// in development).")
 # Call events (docs/call-events.md): the largest body the hook accepts, events kept per call (more
@@ -271,6 +271,9 @@ CONTACT_IMPORT_REPORT_ROWS = env_int("CONTACT_IMPORT_REPORT_ROWS", 1000)
 # A contact import runs in a worker, in slices of at most this many seconds (and at most half the
 # soft time limit); each slice queues the next (editor/campaigns/services/imports.py).
 CONTACT_IMPORT_SLICE_SECONDS = env_float("CONTACT_IMPORT_SLICE_SECONDS", 30.0)
+# An import with no stored batch for this long (its run died, or its message was lost) is queued
+# again by the reaper, which beat runs every CONTACT_IMPORT_REAPER_INTERVAL seconds.
+CONTACT_IMPORT_REAPER_INTERVAL = env_float("CONTACT_IMPORT_REAPER_INTERVAL", 60.0)
 CAMPAIGN_TICK_SECONDS = env_float("CAMPAIGN_TICK_SECONDS", 5.0)
 CAMPAIGN_BATCH = env_int("CAMPAIGN_BATCH", 500)
 CAMPAIGN_MAX_IN_FLIGHT = env_int("CAMPAIGN_MAX_IN_FLIGHT", 1000)
@@ -367,7 +370,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CAMPAIGN_TICK_SECONDS,
         "options": {"expires": CAMPAIGN_TICK_SECONDS},
     },
+    "contact-imports-reaper": {
+        "task": "editor.campaigns.reap_imports",
+        "schedule": CONTACT_IMPORT_REAPER_INTERVAL,
+        "options": {"expires": CONTACT_IMPORT_REAPER_INTERVAL},
+    },
 }
+# After the task time limit no run can still be alive (the worker kills it); a margin for the last commit.
+CONTACT_IMPORT_STALE_SECONDS = env_float("CONTACT_IMPORT_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 30.0)
 # One queue name for tasks and workers (tests give their workers a queue of their own).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE

@@ -34,6 +34,7 @@ from editor.calls.services.credentials import credential_create, credential_dele
 from editor.common.csvsafe import csv_download
 from editor.common.errors import ServiceError
 from editor.common.forms import add_service_error
+from editor.common.params import ascii_int
 from editor.common.words import readable_json
 from editor.flowcore import dialling
 from editor.flows import selectors as flow_selectors
@@ -186,9 +187,8 @@ def _calls_page(request: HttpRequest, *, launch_form: LaunchForm | None = None, 
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = _launch_choices(request.user)
     if launch_form is None:
-        wanted = request.GET.get("flow", "")
-        # Only a plain id opens the form on that flow ("²".isdigit() is true, int("²") fails).
-        chosen = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 19 else None
+        # Only a plain id opens the form on that flow (editor/common/params.py: "²".isdigit() is true).
+        chosen = ascii_int(request.GET.get("flow", ""))
         launch_form = LaunchForm(**choices, initial={"flow": chosen} if chosen else {})
     query = request.GET.copy()
     query.pop("page", None)

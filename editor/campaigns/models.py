@@ -223,9 +223,11 @@ class ContactImport(models.Model):
     rejected_rows = models.JSONField(default=list, blank=True)  # [{"line", "value", "reason"}]
     created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # each stored batch: the reaper finds runs that died
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="import_by_status")]
 
     def __str__(self) -> str:
         return f"{self.filename or 'CSV'}: {self.imported} imported, {self.rejected} rejected"
@@ -248,12 +250,49 @@ class RejectedRow(models.Model):
         return f"line {self.line}: {self.reason}"
 
 
+class DncImport(models.Model):
+    """One CSV upload into a team's do-not-call list: its progress while a worker reads it, then its
+    report (services/dnc_imports.py). Like ContactImport, with the do-not-call list's buckets."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    upload = models.ForeignKey(CsvUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255, blank=True, default="")
+    number_column = models.CharField(max_length=200, blank=True, default="")  # "" : the only column
+    region = models.CharField(max_length=2, default="US")
+    size = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True, default="")
+    rows = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    already = models.PositiveIntegerField(default=0)  # on the list before this import
+    duplicates = models.PositiveIntegerField(default=0)  # repeated in the file
+    rejected = models.PositiveIntegerField(default=0)
+    empty = models.PositiveIntegerField(default=0)
+    contacts_closed = models.PositiveIntegerField(default=0)
+    rejected_rows = models.JSONField(default=list, blank=True)  # the first CONTACT_IMPORT_REPORT_ROWS
+    created_by = person_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="dnc_import_by_status")]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'CSV'}: {self.added} added, {self.rejected} rejected"
+
+
 class DoNotCall(models.Model):
     """A number a team must never call (checked at import, when claiming, and right before posting)."""
 
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="do_not_call")
     number = models.CharField(max_length=20)  # E.164
     note = models.CharField(max_length=300, blank=True, default="")
+    # The import that added it: a later batch of the same import tells "repeated in the file" from "already listed".
+    added_by_import = models.ForeignKey(DncImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 

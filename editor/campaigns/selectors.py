@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from editor.accounts.models import Membership
 from editor.calls.models import Call
 from editor.campaigns import clock
-from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DoNotCall
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, DncImport, DoNotCall
 from editor.campaigns.services.campaigns import contact_counts, missing_variables, start_problems
 from editor.campaigns.window import calling_starts, finished_summary, next_open, pacing_summary
 from editor.common import words
@@ -41,6 +41,11 @@ def campaigns_for_user(*, user: AbstractBaseUser) -> QuerySet[Campaign]:
 def dnc_for_user(*, user: AbstractBaseUser) -> QuerySet[DoNotCall]:
     return DoNotCall.objects.filter(team__memberships__user=user).annotate(user_role=_role(user)).select_related(
         "team", "created_by")
+
+
+def dnc_imports_for_user(*, user: AbstractBaseUser) -> QuerySet[DncImport]:
+    """Do-not-call imports of the user's teams (another team's is a 404), newest first."""
+    return DncImport.objects.filter(team__memberships__user=user).order_by("-created_at", "-id")
 
 
 def dnc_listed(*, user: AbstractBaseUser, search: str = "", team: int | None = None) -> QuerySet[DoNotCall]:
@@ -106,40 +111,51 @@ def progress(campaign: Campaign) -> dict[str, Any]:
     finish: datetime | None = None
     left = ""
     waiting_for = None
+    waiting: tuple[datetime, str] | None = None
     if campaign.status in (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED) and remaining:
         pace = rate or float(campaign.calls_per_minute or 0)
         if campaign.calls_per_minute:
             pace = min(pace, float(campaign.calls_per_minute)) if pace else float(campaign.calls_per_minute)
+        waiting = _next_window(campaign)
+        waiting_for = waiting[0] if waiting else None
         if pace:
-            minutes = remaining / pace
-            finish = clock.now() + timedelta(minutes=minutes)
-            left = words.time_left(minutes * 60)
-        waiting_for = _next_window(campaign)
+            # Calling resumes when the window opens: the estimate counts from then, not from now.
+            now = clock.now()
+            finish = (waiting_for or now) + timedelta(minutes=remaining / pace)
+            left = words.time_left((finish - now).total_seconds())
     return {
         "counts": counts, "total": total, "done": done, "remaining": remaining,
         "percent": round(100 * done / total, 1) if total else 0.0,
         "rate_per_minute": rate, "estimated_finish": finish, "time_left": left,
         "next_window": waiting_for,
-        "calling_starts": calling_starts(start=campaign.window_start, opens=waiting_for, now=clock.now())
-        if waiting_for else "",
+        "calling_starts": _calling_starts(campaign, waiting),
     }
 
 
 def calling_starts_now(campaign: Campaign) -> str:
     """When the calling window is closed for every contact now, when calling starts, in words; else ""."""
-    opens = _next_window(campaign)
-    return calling_starts(start=campaign.window_start, opens=opens, now=clock.now()) if opens else ""
+    return _calling_starts(campaign, _next_window(campaign))
 
 
-def _next_window(campaign: Campaign) -> datetime | None:
-    """When no contact zone's window is open now: when the first one opens (else None)."""
+def _calling_starts(campaign: Campaign, waiting: tuple[datetime, str] | None) -> str:
+    if waiting is None:
+        return ""
+    opens, zone_name = waiting
+    return calling_starts(start=campaign.window_start, opens=opens, zone_name=zone_name, now=clock.now())
+
+
+def _next_window(campaign: Campaign) -> tuple[datetime, str] | None:
+    """When no contact zone's window is open now: when the first one opens, and in which zone (else None)."""
     now = clock.now()
-    opens = [next_open(now, zone or campaign.timezone, campaign.window_start, campaign.window_end,
-                       campaign.weekdays) for zone in (set(campaign.zones or []) | {""})]
-    known = [o for o in opens if o is not None]
-    if not known or min(known) <= now:
+    opens = []
+    for zone in set(campaign.zones or []) | {""}:
+        name = zone or campaign.timezone
+        moment = next_open(now, name, campaign.window_start, campaign.window_end, campaign.weekdays)
+        if moment is not None:
+            opens.append((moment, name))
+    if not opens or min(opens)[0] <= now:
         return None
-    return min(known)
+    return min(opens)
 
 
 def summary(campaign: Campaign, contacts: int | None = None) -> str:

@@ -49,6 +49,7 @@ from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
     dnc_for_user,
+    dnc_imports_for_user,
     dnc_listed,
     progress,
     readiness,
@@ -58,7 +59,8 @@ from editor.campaigns.selectors import (
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import import_report
 from editor.campaigns.services.csvfile import BadFile
-from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
+from editor.campaigns.services.dnc import dnc_add, dnc_remove
+from editor.campaigns.services.dnc_imports import dnc_import_report, dnc_import_start
 from editor.campaigns.services.imports import contacts_import_start
 from editor.campaigns.window import pacing_summary, window_minutes, zone, zone_names
 from editor.common import words
@@ -363,7 +365,6 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     """The list, with its add, import and remove forms (one URL; ``action`` says which was sent)."""
     teams = _edit_teams(request.user)
     forms = {"add": DncAddForm(teams=teams), "import": DncImportForm(teams=teams), "remove": DncRemoveForm()}
-    report = None
     if request.method == "POST":
         if not teams:
             raise Http404("Viewers cannot change the do-not-call list.")
@@ -373,13 +374,13 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    report = dnc_import(team=form.chosen_team(), upload=data["file"], region=data["region"],
-                                        user=request.user, number_column=data["number_column"] or None)
+                    dnc_import_start(team=form.chosen_team(), upload=data["file"], region=data["region"],
+                                     user=request.user, number_column=data["number_column"] or None,
+                                     filename=data["file"].name)
                 except ServiceError as exc:
                     add_service_error(form, exc, field="file" if isinstance(exc, BadFile) else None)
                 else:
-                    messages.success(request, f"{report['added']} number(s) added, {report['already']} already "
-                                              f"listed, {report['rejected']} rejected.")
+                    return redirect("dnc_list")
         elif action == "remove":
             form = forms["remove"] = DncRemoveForm(request.POST)
             if form.is_valid():
@@ -405,9 +406,10 @@ def dnc_list(request: HttpRequest) -> HttpResponse:
     if filters.errors:
         messages.error(request, filters.errors_text())
     page = Paginator(dnc_listed(user=request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    last = dnc_imports_for_user(user=request.user).first()
     return render(request, "campaigns/dnc_list.html", {
         "page": page, "search": search, "query": urlencode({"search": search}) if search else "",
-        "teams": teams, "can_edit": bool(teams), "report": report,
+        "teams": teams, "can_edit": bool(teams), "report": dnc_import_report(last) if last else None,
         "add_form": forms["add"], "import_form": forms["import"], "remove_form": forms["remove"],
         "show_team": len(account_selectors.teams_for_user(user=request.user)) > 1,
     }, status=400 if any(f.errors for f in forms.values()) else 200)

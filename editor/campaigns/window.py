@@ -139,7 +139,8 @@ def finished_summary(*, cancelled: bool, total: int, done: int, seconds: float |
     return f"Completed: {people} done{took}."
 
 
-def calling_starts(*, start: time, opens: datetime, now: datetime) -> str:
-    """When a closed window opens: "calling starts at 09:00 in each callee's time, in about 2 h"."""
-    return f"calling starts at {start:%H:%M} in each callee's time, {words.until(opens, now)}"
-
+def calling_starts(*, start: time, opens: datetime, zone_name: str, now: datetime) -> str:
+    """When a closed window opens: "calling starts at 09:00 in each callee's time, in about 2 h"; a day
+    or more away, with the day of the first callee it opens for: "calling starts Monday at 09:00 …"."""
+    day = f"{opens.astimezone(zone(zone_name)):%A} " if opens - now >= timedelta(hours=20) else ""
+    return f"calling starts {day}at {start:%H:%M} in each callee's time, {words.until(opens, now)}"

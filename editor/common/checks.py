@@ -29,6 +29,11 @@ def production_traps(app_configs: Any = None, **kwargs: Any) -> list:
         problems.append(Warning(
             "ALLOWED_HOSTS accepts any host name: password-reset links and absolute URLs can then name "
             "a host an attacker chose.", hint="List the site's host names in ALLOWED_HOSTS.", id="flowstudio.W002"))
+    if str(getattr(settings, "PUBLIC_BASE_URL", "")).startswith("http://"):
+        problems.append(Warning(
+            "PUBLIC_BASE_URL uses plain http: Samespace would post call events, and the token in each "
+            "event URL, in clear text.", hint="Serve the site over https and set PUBLIC_BASE_URL=https://…",
+            id="flowstudio.W003"))
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend in PER_PROCESS_CACHES:
         problems.append(Warning(

@@ -65,6 +65,11 @@ def ago(moment: datetime, now: datetime) -> str:
     return f"{_elapsed(seconds)} ago"
 
 
+def _nearest(units: float) -> int:
+    """Half up, as people round (Python's round() sends 2.5 to 2)."""
+    return math.floor(units + 0.5)
+
+
 def until(moment: datetime, now: datetime) -> str:
     """ "in about 2 h", "in about 3 min", "in less than a minute"; "now" for a moment already here.
 
@@ -75,13 +80,13 @@ def until(moment: datetime, now: datetime) -> str:
         return "now"
     if seconds < MINUTE:
         return "in less than a minute"
-    minutes = round(seconds / MINUTE)
+    minutes = _nearest(seconds / MINUTE)
     if minutes < 60:
         return f"in about {minutes} min"
-    hours = round(seconds / HOUR)
+    hours = _nearest(seconds / HOUR)
     if hours < 24:
         return f"in about {hours} h"
-    days = round(seconds / DAY)
+    days = _nearest(seconds / DAY)
     return f"in about {days} day" + ("" if days == 1 else "s")
 
 

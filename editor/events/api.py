@@ -54,6 +54,7 @@ class CountsSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     since = serializers.DateField(allow_null=True)
     until = serializers.DateField(allow_null=True)
+    campaign = serializers.IntegerField(allow_null=True, help_text="null: every call of the version.")
     steps = serializers.DictField(
         child=StepCountSerializer(), help_text="Step id → calls that reached it / ended there."
     )
@@ -66,6 +67,8 @@ class CountsSerializer(serializers.Serializer):
 class CountsQuerySerializer(serializers.Serializer):
     since = serializers.DateField(required=False, help_text="First day (the calls' creation date, UTC).")
     until = serializers.DateField(required=False, help_text="Last day, included.")
+    campaign = serializers.IntegerField(required=False, min_value=1, max_value=2**62,
+                                        help_text="Only the calls placed for this campaign.")
 
     def validate(self, attrs):
         if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
@@ -94,7 +97,8 @@ class VersionCountsView(APIView):
     @extend_schema(
         summary="Calls per step and branch of a published version",
         parameters=[OpenApiParameter("since", str, description="YYYY-MM-DD"),
-                    OpenApiParameter("until", str, description="YYYY-MM-DD")],
+                    OpenApiParameter("until", str, description="YYYY-MM-DD"),
+                    OpenApiParameter("campaign", int, description="Only the calls placed for this campaign.")],
         responses={200: CountsSerializer, 400: ErrorSerializer, **NOT_FOUND},
     )
     def get(self, request, flow_id: int, number: int):
@@ -104,7 +108,7 @@ class VersionCountsView(APIView):
         if version is None:
             raise NotFound("No such published version in your teams.")
         data = step_counts(version=version, since=query.validated_data.get("since"),
-                           until=query.validated_data.get("until"))
+                           until=query.validated_data.get("until"), campaign=query.validated_data.get("campaign"))
         # Plain data already (ints and strings): a serializer over thousands of nested dicts would cost
         # more than the query. CountsSerializer describes it in the schema.
         for name in ("since", "until"):

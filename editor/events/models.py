@@ -92,7 +92,8 @@ class ProcessingScheduled(models.Model):
 
 class StepCount(models.Model):
     """Calls of one published version, on one day (the call's creation date, UTC), per step; the rows
-    of ``day`` 0001-01-01 hold every day together (editor/events/counts.py, ALL_DAYS).
+    of ``day`` 0001-01-01 hold every day together (editor/events/counts.py, ALL_DAYS). ``campaign`` 0
+    counts every call; a campaign's id, the calls placed for that campaign (editor/events/hooks.py).
 
     ``branch`` empty: ``reached`` calls entered the step and ``ended`` ended there. ``branch`` set
     (a branch key: ``next``, a digit, ``*``, ``success``, ``fail``): ``reached`` calls took it.
@@ -101,6 +102,11 @@ class StepCount(models.Model):
 
     flow_version = models.ForeignKey("flows.FlowVersion", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+    # A plain id, not a foreign key: events does not depend on campaigns (pyproject.toml's layers).
+    campaign = models.BigIntegerField(default=0)
+    # 0: the calls of ``day`` (or of every day, on ALL_DAYS); 1: of the month starting on ``day``, so that a
+    # date range reads its whole months from one row each (editor/events/counts.py).
+    period = models.PositiveSmallIntegerField(default=0)
     step_id = models.CharField(max_length=200)
     branch = models.CharField(max_length=64, blank=True, default="")
     reached = models.IntegerField(default=0)
@@ -108,7 +114,8 @@ class StepCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["flow_version", "day", "step_id", "branch"], name="one_count_per_step_day")
+            models.UniqueConstraint(fields=["flow_version", "day", "period", "campaign", "step_id", "branch"],
+                                    name="one_count_per_step_period_campaign")
         ]
 
     def __str__(self) -> str:

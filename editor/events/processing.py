@@ -11,8 +11,9 @@ request that stores events while a batch holds its call's row waits for the batc
 row pending again. The beat runs the task every minute too, for a task lost with its worker.
 
 Statements per batch, however many calls and events it holds: claim, read the outcomes, read the
-events, read the flow versions not cached yet (published versions never change), update the outcomes,
-add to the counts.
+events, read the flow versions not cached yet (published versions never change), read the campaigns
+of the calls (editor/events/hooks.py), update the outcomes, add to the counts (of every call and of
+each campaign).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from editor.events import counts, store
+from editor.events import counts, hooks, store
 from editor.events.models import CallEvent, CallOutcome
 from editor.events.outcome import Item, Prepared, derive, difference, prepare, share
 from editor.flows.models import FlowVersion
@@ -149,17 +150,20 @@ def _process(call_ids: list[int]) -> int:
         items[call_id].append(Item(*fields))
         read += 1
     flows = _flows({o.flow_version_id for o in outcomes.values()})
-    deltas: dict[tuple[int, date], dict[tuple[str, str], tuple[int, int]]] = {}
+    campaigns = hooks.campaigns_of(list(outcomes))
+    deltas: dict[tuple[int, date, int], counts.Delta] = {}
     now = timezone.now()
     for call_id, outcome in outcomes.items():
         flow = flows[outcome.flow_version_id]
         summary = derive(items[call_id], flow)
         day = outcome.call.created_at.date()
-        new_share = {**share(summary, flow), "day": day.isoformat()}
-        group = deltas.setdefault((outcome.flow_version_id, day), {})
-        for key, (reached, ended) in difference(outcome.applied or {}, new_share).items():
-            r, e = group.get(key, (0, 0))
-            group[key] = (r + reached, e + ended)
+        campaign = campaigns.get(call_id, 0)
+        old_share = outcome.applied or {}
+        new_share = {**share(summary, flow), "day": day.isoformat(), "campaign": campaign}
+        _add(deltas, (outcome.flow_version_id, day, 0), difference(old_share, new_share))
+        if campaign:  # an outcome saved before campaigns were counted has not added its share there yet
+            counted = old_share if old_share.get("campaign") == campaign else {}
+            _add(deltas, (outcome.flow_version_id, day, campaign), difference(counted, new_share))
         for name, value in summary.items():
             setattr(outcome, name, value)
         outcome.reached_text = marks(summary["path"])
@@ -168,6 +172,13 @@ def _process(call_ids: list[int]) -> int:
     _save(list(outcomes.values()))
     counts.add_many(deltas)  # last: the all-days rows are shared by every call of a version, so lock them briefly
     return read
+
+
+def _add(deltas: dict[tuple[int, date, int], counts.Delta], key: tuple[int, date, int], delta: counts.Delta) -> None:
+    group = deltas.setdefault(key, {})
+    for step, (reached, ended) in delta.items():
+        r, e = group.get(step, (0, 0))
+        group[step] = (r + reached, e + ended)
 
 
 def _save(outcomes: list[CallOutcome]) -> None:

@@ -54,10 +54,13 @@ def version_for_user(*, user: AbstractBaseUser, flow_id: int, number: int) -> Fl
     return FlowVersion.objects.filter(flow__in=flows, flow_id=flow_id, number=number).first()
 
 
-def step_counts(*, version: FlowVersion, since: date | None = None, until: date | None = None) -> dict[str, Any]:
-    """The counts of a version over a date range (both ends included; each open when None)."""
-    return {"version": version.number, "since": since, "until": until,
-            **counts.totals(version_id=version.pk, since=since, until=until)}
+def step_counts(*, version: FlowVersion, since: date | None = None, until: date | None = None,
+                campaign: int | None = None) -> dict[str, Any]:
+    """The counts of a version over a date range (both ends included; each open when None), of every
+    call or of the calls placed for one campaign (none when it is another team's: it has no calls of
+    this version)."""
+    return {"version": version.number, "since": since, "until": until, "campaign": campaign,
+            **counts.totals(version_id=version.pk, since=since, until=until, campaign=campaign or 0)}
 
 
 def outcome_filter(prefix: str, *, answered: bool | None = None, reached: str = "", pressed: str = "") -> Q:

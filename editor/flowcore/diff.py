@@ -31,11 +31,13 @@ Linear passes over both documents; values are compared by JSON type and value (`
 
 from __future__ import annotations
 
+import gc
 import marshal
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from itertools import compress, repeat
-from operator import eq, ne, or_
+from operator import and_, eq, is_, ne, not_, or_
 from typing import Any
 
 from .parse import Extracted, extract
@@ -84,14 +86,16 @@ def _quick_same(a: Any, b: Any) -> bool:
     return same_value(a, b)
 
 
-def _exact(same: list[bool], olds: list[Any], news: list[Any]) -> None:
+def _exact(same: list[bool], olds: list[Any], news: list[Any], version: int = 4) -> None:
     """Clear the flags of the pairs equal by ``==`` but not as JSON (``1``, ``1.0``, ``true``).
 
-    One marshal of each side's equal values (C-level; format 2 writes no references, so equal JSON
-    values give equal bytes); only when the bytes differ are the pairs looked at one by one.
+    One marshal of each side's equal values (C-level): equal bytes mean equal JSON types and values.
+    Format 4 is the fastest but marks objects met more than once, so it is used where both sides share
+    their objects alike (two documents read from JSON, or copies of one another); format 2 marks
+    nothing. When the bytes differ, the pairs are looked at one by one.
     """
     try:
-        if marshal.dumps(list(compress(olds, same)), 2) == marshal.dumps(list(compress(news, same)), 2):
+        if marshal.dumps(list(compress(olds, same)), version) == marshal.dumps(list(compress(news, same)), version):
             return
     except ValueError:
         pass
@@ -128,6 +132,10 @@ def _naming(steps: list[Any], names: AbstractSet[str]) -> list[bool]:
     ]
 
 
+def _shared(mine: str, theirs: Any) -> Any:
+    return theirs if mine == theirs else mine
+
+
 class RefRule:
     """When a step reference is unchanged: the same value, or the old id of a renamed step become its new id.
 
@@ -159,21 +167,29 @@ class RefRule:
             moved = renames.get(target, target) if isinstance(target, str) else target
         return {**step, "next_step": moved}
 
-    def followed(self, steps: list[Any], ids: list[Any]) -> list[Any]:
-        """``follow`` of each step, given the id in ``ids`` too when that is not _MISSING."""
+    def followed(self, steps: list[Any], news: list[Any], renamed: list[bool]) -> list[Any]:
+        """``follow`` of each step, with the id of its pair in ``news`` where ``renamed``.
+
+        A reference that then reads as in ``news`` takes that side's object, so that both sides share
+        their objects alike and one marshal of each compares them (``_exact``).
+        """
         renames, result = self.renames, []
-        for step, new_id in zip(steps, ids, strict=True):
+        for step, now, rename in zip(steps, news, renamed, strict=True):
             if isinstance(step, dict):
                 target = step.get("next_step", _MISSING)
+                now_target = now.get("next_step") if isinstance(now, dict) else None
                 if type(target) is str:
-                    step = {**step, "next_step": renames.get(target, target)}
+                    moved = renames.get(target, target)
+                    step = {**step, "next_step": now_target if moved == now_target else moved}
                 elif type(target) is dict:
-                    moved = {key: renames.get(ref, ref) if isinstance(ref, str) else ref for key, ref in target.items()}
+                    now_target = now_target if type(now_target) is dict else {}
+                    moved = {key: _shared(renames.get(ref, ref), now_target.get(key)) if isinstance(ref, str) else ref
+                             for key, ref in target.items()}  # fmt: skip
                     step = {**step, "next_step": moved}
                 elif target is not _MISSING:
                     step = self.follow(step)
-                if new_id is not _MISSING:
-                    step = {**step, "id": new_id}
+                if rename:
+                    step = {**step, "id": now["id"]}
             result.append(step)
         return result
 
@@ -245,13 +261,35 @@ def field_changes(
     return changes
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while diffing: the diff makes no reference cycles, but the tens of
+    thousands of tuples, lists and entries it keeps for a moment on a big flow set off collections that
+    walk both documents again and again (a third of the time on 10,000 steps, bench/README.md). Only
+    the call that paused it starts it again, so nested or concurrent calls leave it as they found it."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def diff_documents(before: Any, after: Any) -> dict[str, Any]:
     """The difference from ``before`` to ``after`` (any accepted form; ValueError when one is not a flow)."""
+    with _collector_paused():
+        return _diff(before, after)
+
+
+def _diff(before: Any, after: Any) -> dict[str, Any]:
     old, new = parts(before), parts(after)
     old_index, new_index = StepIndex(old.steps), StepIndex(new.steps)
-    renames = match_renames(old_index, new_index, old.layout, new.layout)
+    same_places = list(map(eq, old.steps, new.steps)) if len(old.steps) == len(new.steps) else None
+    renames = match_renames(old_index, new_index, old.layout, new.layout, same_places)
     pairs = _Pairs(old_index, new_index, renames)
-    entries = _step_entries(pairs, old_index, new_index, RefRule(renames))
+    entries = _step_entries(pairs, old_index, new_index, RefRule(renames), same_places)
 
     order = None
     kept_old = pairs.olds if pairs.aligned else sorted(pairs.olds)
@@ -314,7 +352,9 @@ class _Pairs:
         return {new.ids[j] for j in self.news if new.nths[j] == 0}  # type: ignore[misc]
 
 
-def _step_entries(pairs: _Pairs, old: StepIndex, new: StepIndex, refs: RefRule) -> list[dict[str, Any]]:
+def _step_entries(
+    pairs: _Pairs, old: StepIndex, new: StepIndex, refs: RefRule, same_places: list[bool] | None
+) -> list[dict[str, Any]]:
     """The step entries: added and changed in the order of ``after``, then the removed.
 
     The pairs are compared in bulk (C-level ``==``, one marshal per side for the JSON types); a step
@@ -330,14 +370,14 @@ def _step_entries(pairs: _Pairs, old: StepIndex, new: StepIndex, refs: RefRule) 
         old_ids = [old.ids[i] for i in pairs.olds]  # type: ignore[index]
         new_ids = [new.ids[j] for j in pairs.news]
         old_nths = [old.nths[i] for i in pairs.olds]  # type: ignore[index]
-    same = list(map(eq, olds, news))
+    same = list(same_places) if pairs.aligned and same_places is not None else list(map(eq, olds, news))
     _exact(same, olds, news)
     fields_at: dict[int, list[dict[str, Any]]] = {}
     if refs.renames:
         renamed = list(map(ne, old_ids, new_ids))
         again = list(compress(range(len(same)), map(or_, refs.touching(news), renamed)))
         olds_again, news_again = [olds[p] for p in again], [news[p] for p in again]
-        followed = refs.followed(olds_again, [news[p]["id"] if renamed[p] else _MISSING for p in again])
+        followed = refs.followed(olds_again, news_again, [renamed[p] for p in again])
         same_again = list(map(eq, followed, news_again))
         _exact(same_again, followed, news_again)
         for p, ok, naming in zip(again, same_again, refs.naming_new(olds_again), strict=True):
@@ -373,15 +413,14 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
     same = list(map(eq, entries, others))
     _exact(same, entries, others)
     changes: list[dict[str, Any]] = []
-    found = 0
-    for key, target, entry, other, ok in zip(keys, targets, entries, others, same, strict=True):
+    found = len(keys) - others.count(_MISSING)
+    quiet = map(and_, same, map(is_, targets, keys))  # unchanged and not moved to another id: nothing to say
+    for place in compress(range(len(keys)), map(not_, quiet)):
+        key, target, entry, other = keys[place], targets[place], entries[place], others[place]
         if other is _MISSING:
             changes.append({"change": "removed", "id": key, "entry": entry})
             continue
-        found += 1
-        if ok and target == key:
-            continue
-        fields = [] if ok else field_changes(entry, other, ignore=POSITION_KEYS)
+        fields = [] if same[place] else field_changes(entry, other, ignore=POSITION_KEYS)
         if fields or target != key:
             change: dict[str, Any] = {"change": "changed", "id": key}
             if target != key:

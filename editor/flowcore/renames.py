@@ -19,16 +19,16 @@ is not detected (no id appears or disappears); the editor cannot do that in one 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping
-from itertools import compress
-from operator import itemgetter, ne
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from itertools import compress, repeat
+from operator import add, and_, eq, itemgetter, ne, not_
 from typing import Any
 
 from .parse import Extracted, extract, id_text
 from .stepindex import StepIndex
 
 _IGNORED = frozenset({"id", "next_step"})
-_TEXT_KEYS = frozenset({str})
 
 
 def _steps(document: Any) -> tuple[dict[str, tuple[int, dict[str, Any]]], Mapping[str, Any]]:
@@ -77,68 +77,74 @@ def _same_body(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return x == y
 
 
-def _by_layout(
-    ids: Collection[str], first: dict[str, int], steps: list[Any], layout: Mapping[str, Any]
-) -> dict[Any, list[str]]:
-    """The ids that have a layout entry, grouped by their step's type and a few fields of that entry
-    (equal entries fall in the same group; a group may also hold entries that differ elsewhere)."""
-    placed = [sid for sid in ids if isinstance(layout.get(sid), dict)]
-    groups: defaultdict[Any, list[str]] = defaultdict(list)
+def _layout_keys(ids: list[str], index: StepIndex, layout: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    """The ids that have a layout entry, and a key for each: its step's type and the entry's size,
+    place and label (equal for equal entries; entries that differ elsewhere may share one). C-level
+    passes, with stand-ins when a value is not hashable."""
+    entries = list(map(layout.get, ids))
+    placed = list(map(isinstance, entries, repeat(dict)))
+    ids, entries = list(compress(ids, placed)), list(compress(entries, placed))
+    kinds = map(dict.get, map(index.steps.__getitem__, map(index.first.__getitem__, ids)), repeat("type"))
+    fields = (map(dict.get, entries, repeat(name)) for name in ("x", "y", "label"))
+    keys = list(zip(kinds, map(len, entries), *fields, strict=True))
     try:
-        for key, sid in zip([(steps[first[sid]].get("type"), len(entry := layout[sid]), entry.get("x"), entry.get("y"),
-                               entry.get("label")) for sid in placed], placed, strict=True):  # fmt: skip
+        set(keys)
+    except TypeError:  # a value that is not hashable
+        keys = [tuple(map(_frozen, key)) for key in keys]
+    return ids, keys
+
+
+def _layout_pairs(
+    gone: list[str], added: list[str], old: StepIndex, new: StepIndex, old_layout: Mapping[str, Any],
+    new_layout: Mapping[str, Any],
+) -> set[tuple[str, str]] | Iterable[tuple[str, str]]:  # fmt: skip
+    """The pairs worth scoring among steps of the same type with the same layout entry."""
+    old_ids, old_keys = _layout_keys(gone, old, old_layout)
+    new_ids, new_keys = _layout_keys(added, new, new_layout)
+    old_one, new_one = dict(zip(old_keys, old_ids, strict=True)), dict(zip(new_keys, new_ids, strict=True))
+    if len(old_one) == len(old_ids) and len(new_one) == len(new_ids):  # no two entries alike on a side
+        both = list(old_one.keys() & new_one.keys())
+        return zip(map(old_one.__getitem__, both), map(new_one.__getitem__, both), strict=True)
+    old_groups: defaultdict[Any, list[str]] = defaultdict(list)
+    new_groups: defaultdict[Any, list[str]] = defaultdict(list)
+    for groups, keys, ids in ((old_groups, old_keys, old_ids), (new_groups, new_keys, new_ids)):
+        for key, sid in zip(keys, ids, strict=True):
             groups[key].append(sid)
-    except TypeError:  # a value that is not hashable: start again with stand-ins
-        groups.clear()
-        for sid in placed:
-            groups[(_frozen(steps[first[sid]].get("type")), _frozen(layout[sid]))].append(sid)
-    return groups
-
-
-def detect_renames(before: Any, after: Any) -> dict[str, str]:
-    """``{old id: new id}`` for the steps ``after`` renamed, when that is unambiguous."""
-    old, new = extract(before), extract(after)
-    if not isinstance(old, Extracted) or not isinstance(new, Extracted):
-        return {}
-    return match_renames(StepIndex(old.steps), StepIndex(new.steps), old.layout, new.layout)
-
-
-def match_renames(
-    old: StepIndex, new: StepIndex, old_layout: Mapping[str, Any], new_layout: Mapping[str, Any]
-) -> dict[str, str]:
-    """``detect_renames`` on step lists already indexed (diff.py shares its index).
-
-    Near-linear: a pair needs two clues and an unchanged body is only one, so every pair worth scoring
-    shares its place in the list, a reference, or its layout entry (grouped by kind and layout entry,
-    then by body). A group of several same-looking steps only needs two members per id scored: any of
-    them is a rival that keeps the others from winning on those two clues alone. Scoring more pairs
-    than that never changes the answer, so small groups are scored whole without looking at bodies.
-    """
-    old_first, new_first = old.first, new.first
-    gone = old_first.keys() - new_first.keys()
-    added = new_first.keys() - old_first.keys()
-    if not gone or not added:
-        return {}
-    old_steps, new_steps = old.steps, new.steps
-    voted: set[tuple[str, str]] = set()
-    kept = list(old_first.keys() & new_first.keys())  # steps that kept their id; the changed ones vote
-    was_steps = list(map(old_steps.__getitem__, map(old_first.__getitem__, kept)))
-    now_steps = list(map(new_steps.__getitem__, map(new_first.__getitem__, kept)))
-    for was_step, now_step in compress(zip(was_steps, now_steps, strict=True), map(ne, was_steps, now_steps)):
-        was_target, now_target = was_step.get("next_step"), now_step.get("next_step")
-        if was_target == now_target:
-            continue  # no reference moved: no vote
-        if type(was_target) is str and type(now_target) is str:
-            if was_target in gone and now_target in added:
-                voted.add((was_target, now_target))
+    pairs: set[tuple[str, str]] = set()
+    for key in old_groups.keys() & new_groups.keys():
+        olds, news = old_groups[key], new_groups[key]
+        if len(olds) <= 2 or len(news) <= 2:
+            pairs.update((a, b) for a in olds for b in news)
             continue
-        if (
-            type(was_target) is dict
-            and type(now_target) is dict
-            and _TEXT_KEYS >= {*map(type, was_target), *map(type, now_target)}
-        ):
+        # many look-alikes: by body and whole entry, two of each side per id are enough
+        by_body: dict[Any, tuple[list[str], list[str]]] = {}
+        for side, ids, index, layout in ((0, olds, old, old_layout), (1, news, new, new_layout)):
+            for sid in ids:
+                body = (_frozen(_body(index.steps[index.first[sid]])), _frozen(layout[sid]))
+                by_body.setdefault(body, ([], []))[side].append(sid)
+        for body_olds, body_news in by_body.values():
+            for a in body_olds:
+                pairs.update((a, b) for b in body_news[:2])
+            for b in body_news:
+                pairs.update((a, b) for a in body_olds[:2])
+    return pairs
+
+
+def _votes(was_steps: list[Any], now_steps: list[Any], gone: AbstractSet[str], added: AbstractSet[str]) -> set[Any]:
+    """``(old id, new id)`` for each reference of a kept step that went from a gone id to an added one."""
+    was_targets = [step.get("next_step") for step in was_steps]
+    now_targets = [step.get("next_step") for step in now_steps]
+    voted = {
+        (was, now)
+        for was, now in zip(was_targets, now_targets, strict=True)
+        if type(was) is str and type(now) is str and was != now and was in gone and now in added
+    }
+    for place, (was_target, now_target) in enumerate(zip(was_targets, now_targets, strict=True)):
+        if was_target == now_target or (type(was_target) is str and type(now_target) is str):
+            continue  # no reference moved, or counted above
+        if type(was_target) is dict and type(now_target) is dict:
             votes, odd = [], False
-            for key, target in was_target.items():  # text references, the usual ones: as _targets reads them
+            for key, target in was_target.items():  # text references (and keys, as JSON has them): as _targets
                 moved = now_target.get(key)
                 if moved == target:
                     continue
@@ -150,60 +156,113 @@ def match_renames(
             if not odd:
                 voted.update(vote for vote in votes if vote[0] in gone and vote[1] in added)
                 continue
-        was, now = _targets(was_step), _targets(now_step)
+        was, now = _targets(was_steps[place]), _targets(now_steps[place])
         for key, target in was.items():
             moved = now.get(key)
             if moved is not None and moved != target and target in gone and moved in added:
                 voted.add((target, moved))
-    at_position = {new_first[b]: b for b in added}
+    return voted
+
+
+def detect_renames(before: Any, after: Any) -> dict[str, str]:
+    """``{old id: new id}`` for the steps ``after`` renamed, when that is unambiguous."""
+    old, new = extract(before), extract(after)
+    if not isinstance(old, Extracted) or not isinstance(new, Extracted):
+        return {}
+    return match_renames(StepIndex(old.steps), StepIndex(new.steps), old.layout, new.layout)
+
+
+def _changed_kept(
+    old: StepIndex, new: StepIndex, kept: int, same_places: list[bool] | None
+) -> tuple[list[Any], list[Any]]:
+    """The steps (old side, new side) that kept their id but changed: the ones whose references vote."""
+    if same_places is not None and old.plain and new.plain:
+        ids_same = list(map(eq, old.ids, new.ids))
+        if ids_same.count(True) == kept:  # every kept step is at its place: read them by place
+            voters = list(map(and_, ids_same, map(not_, same_places)))
+            return list(compress(old.steps, voters)), list(compress(new.steps, voters))
+    old_first, new_first = old.first, new.first
+    ids = list(old_first.keys() & new_first.keys())
+    was_steps = list(map(old.steps.__getitem__, map(old_first.__getitem__, ids)))
+    now_steps = list(map(new.steps.__getitem__, map(new_first.__getitem__, ids)))
+    changed = list(map(ne, was_steps, now_steps))
+    return list(compress(was_steps, changed)), list(compress(now_steps, changed))
+
+
+def _alone_renames(
+    pairs: list[tuple[str, str]],
+    old: StepIndex,
+    new: StepIndex,
+    old_layout: Mapping[str, Any],
+    new_layout: Mapping[str, Any],
+    voted: set[Any],
+) -> dict[str, str]:
+    """The renames among pairs that have no rival: same type and two clues (C-level passes first)."""
+    olds_of, news_of = list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
+    places_a = list(map(old.first.__getitem__, olds_of))
+    places_b = list(map(new.first.__getitem__, news_of))
+    steps_a = list(map(old.steps.__getitem__, places_a))
+    steps_b = list(map(new.steps.__getitem__, places_b))
+    same_type = map(eq, map(dict.get, steps_a, repeat("type")), map(dict.get, steps_b, repeat("type")))
+    entries_a = list(map(old_layout.get, olds_of))
+    same_entry = map(and_, map(isinstance, entries_a, repeat(dict)), map(eq, entries_a, map(new_layout.get, news_of)))
+    clues = map(add, map(add, map(eq, places_a, places_b), map(voted.__contains__, pairs)), same_entry)
+    renames: dict[str, str] = {}
+    for a, b, typed, score, step_a, step_b in zip(olds_of, news_of, same_type, clues, steps_a, steps_b, strict=True):
+        if typed and (score >= 2 or (score == 1 and _same_body(step_a, step_b))):
+            renames[a] = b
+    return renames
+
+
+def match_renames(
+    old: StepIndex,
+    new: StepIndex,
+    old_layout: Mapping[str, Any],
+    new_layout: Mapping[str, Any],
+    same_places: list[bool] | None = None,
+) -> dict[str, str]:
+    """``detect_renames`` on step lists already indexed (diff.py shares its index, and ``same_places``:
+    whether the steps at each place are equal, when both lists have the same length).
+
+    Near-linear: a pair needs two clues and an unchanged body is only one, so every pair worth scoring
+    shares its place in the list, a reference, or its layout entry (grouped by kind and layout entry,
+    then by body). A group of several same-looking steps only needs two members per id scored: any of
+    them is a rival that keeps the others from winning on those two clues alone. Scoring more pairs
+    than that never changes the answer, so small groups are scored whole without looking at bodies.
+    """
+    old_first, new_first = old.first, new.first
+    gone_list = list(compress(old_first, map(not_, map(new_first.__contains__, old_first))))  # in their order
+    added_list = list(compress(new_first, map(not_, map(old_first.__contains__, new_first))))
+    if not gone_list or not added_list:
+        return {}
+    gone, added = set(gone_list), set(added_list)
+    old_steps, new_steps = old.steps, new.steps
+    voted = _votes(*_changed_kept(old, new, len(old_first) - len(gone), same_places), gone, added)
+    at_position = dict(zip(map(new_first.__getitem__, added_list), added_list, strict=True))
+    partners = list(map(at_position.get, map(old_first.__getitem__, gone_list)))
     candidates = set(voted)
-    for a in gone:
-        b = at_position.get(old_first[a])
-        if b is not None:
-            candidates.add((a, b))
-    old_groups = _by_layout(gone, old_first, old_steps, old_layout)
-    new_groups = _by_layout(added, new_first, new_steps, new_layout)
-    for key in old_groups.keys() & new_groups.keys():
-        olds, news = old_groups[key], new_groups[key]
-        if len(olds) == 1 and len(news) == 1:
-            candidates.add((olds[0], news[0]))
-        elif len(olds) <= 2 or len(news) <= 2:
-            candidates.update((a, b) for a in olds for b in news)
-        else:  # many look-alikes: by body and whole layout entry, two of each side per id are enough
-            by_body: dict[Any, tuple[list[str], list[str]]] = {}
-            for side, ids, first, steps, layout in ((0, olds, old_first, old_steps, old_layout),
-                                                    (1, news, new_first, new_steps, new_layout)):  # fmt: skip
-                for sid in ids:
-                    body = (_frozen(_body(steps[first[sid]])), _frozen(layout[sid]))
-                    by_body.setdefault(body, ([], []))[side].append(sid)
-            for body_olds, body_news in by_body.values():
-                for a in body_olds:
-                    candidates.update((a, b) for b in body_news[:2])
-                for b in body_news:
-                    candidates.update((a, b) for a in body_olds[:2])
+    candidates.update(compress(zip(gone_list, partners, strict=True), partners))
+    candidates.update(_layout_pairs(gone_list, added_list, old, new, old_layout, new_layout))
 
     # A pair that shares neither id with another candidate has no rival: two clues make it a rename,
-    # whatever its exact score. The others are scored in full and compared with their rivals.
+    # whatever its exact score (read in bulk). The others are scored in full and compared with their rivals.
     pairs = list(candidates)
-    per_old, per_new = Counter(map(itemgetter(0), pairs)), Counter(map(itemgetter(1), pairs))
-    renames: dict[str, str] = {}
+    olds_of, news_of = list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
+    per_old, per_new = Counter(olds_of), Counter(news_of)
+    alone = list(map(and_, map(eq, map(per_old.__getitem__, olds_of), repeat(1)),
+                     map(eq, map(per_new.__getitem__, news_of), repeat(1))))  # fmt: skip
+    renames = _alone_renames(list(compress(pairs, alone)), old, new, old_layout, new_layout, voted)
     scores: dict[tuple[str, str], int] = {}
-    for a, b in pairs:
+    for a, b in compress(pairs, map(not_, alone)):
         position_a, position_b = old_first[a], new_first[b]
         step_a, step_b = old_steps[position_a], new_steps[position_b]
         if step_a.get("type") != step_b.get("type"):
             continue
-        score = (position_a == position_b) + ((a, b) in voted)
+        score = (position_a == position_b) + ((a, b) in voted) + _same_body(step_a, step_b)
         entry_a = old_layout.get(a)
         score += isinstance(entry_a, dict) and entry_a == new_layout.get(b)
-        alone = per_old[a] == 1 and per_new[b] == 1
-        if score < 2 or not alone:
-            score += _same_body(step_a, step_b)
         if score >= 2:
-            if alone:
-                renames[a] = b
-            else:
-                scores[(a, b)] = score
+            scores[(a, b)] = score
     # The two best (score, partner) of each id: enough to find the best rival of any pair.
     best: dict[tuple[int, str], list[tuple[int, str]]] = {}
     for (a, b), score in scores.items():

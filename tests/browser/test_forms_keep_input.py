@@ -38,7 +38,7 @@ def credential(team, owner):
     from editor.calls.services.credentials import credential_create
 
     return credential_create(team=team, user=owner, name="Main line", cloud_id="CLOUD-1",
-                             auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/api/public/v1")
+                             auth_token=settings.SANDBOX_AUTH_TOKEN, base_url="http://127.0.0.1:9/sandbox/api/public/v1")
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def draft(team, owner, credential):
 
 @pytest.fixture
 def draft_with_contacts(draft):
-    from editor.campaigns.services.contacts import contacts_import
+    from editor.campaigns.services.imports import contacts_import
 
     contacts_import(campaign=draft, upload=io.BytesIO(b"number,name\n+12125551000,Ada\n+12125551001,Zo\xc3\xab\n"))
     draft.refresh_from_db()
@@ -212,3 +212,19 @@ def test_the_wizard_review_step_says_what_stops_the_start(owner_page, live_serve
     page.get_by_role("button", name="Start calling").click()
     expect(page.locator("[data-form-errors]")).to_contain_text(re.compile("contact", re.I))
     expect(page.locator("main")).not_to_contain_text(INTERNAL_NAME)
+
+
+def test_signing_in_keeps_the_name_and_says_what_is_wrong(page, live_server, owner):
+    page.goto(f"{live_server.url}/accounts/login/")
+    fill_in(page, {"#id_username": owner.username, "#id_password": "not the password"})
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("[data-form-errors]")).to_contain_text(re.compile("username and password", re.I))
+    expect(page.locator("#id_username")).to_have_value(owner.username)
+    expect(page.locator("#id_password")).to_have_value("")  # a password is never sent back into a page
+
+
+def test_asking_for_a_new_password_keeps_the_address(page, live_server):
+    page.goto(f"{live_server.url}/accounts/password/reset/")
+    page.fill("#id_email", "olivia@example")
+    page.get_by_role("button", name=re.compile("link|Send|Reset", re.I)).click()
+    refused_with(page, {"id_email": "Enter a valid email address."}, {"id_email": "olivia@example"})

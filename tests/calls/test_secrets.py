@@ -1,4 +1,4 @@
-"""The auth token at rest, in messages, logs and dumps."""
+"""The auth token at rest, in messages, logs (the worker's and the web server's) and dumps."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from editor.calls import crypto
 from editor.calls.models import Credential
 from editor.calls.services.credentials import credential_create
-from tests.support.workers import final_call
+from tests.support.workers import final_call, web_server, worker_database_url, worker_env
 
 TOKEN = "secret-7d1f0c9a4e2b48b3a6c5d8e9f0a1b2c3"
 
@@ -118,3 +118,26 @@ def test_it_leaves_no_plaintext_token_in_a_database_dump_or_the_logs(worker, ver
     assert any("/sandbox/" in record.getMessage() for record in caplog.records), caplog.text[-2000:]
     assert TOKEN not in caplog.text
     assert TOKEN not in server_output.out + server_output.err
+
+
+@pytest.mark.slow
+def test_the_web_servers_log_never_holds_the_token(worker, version, calls_team, tmp_path):
+    """A real web server (gunicorn at debug level with its access log, Django's loggers at DEBUG) serves
+    the sandbox that receives the token, accepted and refused: nothing it writes holds the token."""
+    from editor.calls.services.calls import call_create
+
+    log = tmp_path / "web.log"
+    env = worker_env(DATABASE_URL=worker_database_url(), SANDBOX_AUTH_TOKEN=TOKEN, LOG_LEVEL="DEBUG")
+    with web_server(log, env, access_log=True) as url:
+        sandbox = f"{url}/sandbox/api/public/v1"
+        right = credential_create(team=calls_team, user=None, name="Real", cloud_id="C", auth_token=TOKEN,
+                                  base_url=sandbox)
+        wrong = credential_create(team=calls_team, user=None, name="Wrong", cloud_id="C",
+                                  auth_token=TOKEN + "-but-wrong", base_url=sandbox)
+        calls = [final_call(call_create(version=version, credential=credential, number="+15550100",
+                                        variables={"name": "Ada"}).pk) for credential in (right, wrong)]
+    assert [(c.status, c.response_status) for c in calls] == [("accepted", 200), ("failed", 401)]
+    text = log.read_text(errors="replace")
+    assert text.count('"POST /sandbox/api/public/v1/call/flow HTTP/1.1"') == 2, text[-3000:]  # both logged
+    assert "Unauthorized: /sandbox/api/public/v1/call/flow" in text  # and Django's word on the refused one
+    assert TOKEN not in text

@@ -186,7 +186,8 @@ def test_it_refuses_another_teams_flow_or_credential(as_, other_team, team):
     assert "credential" in assert_error_shape(response, 400)["extra"]["fields"]
 
 
-def test_it_manages_the_do_not_call_list(as_, team, other_team, campaign):
+@pytest.mark.django_db(transaction=True)
+def test_it_manages_the_do_not_call_list(as_, team, other_team, campaign, worker):
     client = as_("editor")
     response = client.post("/api/do-not-call/", {"number": "(212) 555-1001", "note": "asked"}, format="json")
     assert response.status_code == 201
@@ -195,9 +196,12 @@ def test_it_manages_the_do_not_call_list(as_, team, other_team, campaign):
     assert client.get("/api/do-not-call/?search=5551001").json()["count"] == 1
     assert_error_shape(client.post("/api/do-not-call/", {"number": "hello"}, format="json"), 400)
 
-    report = client.post("/api/do-not-call/import/", {"file": csv_upload("phone\n+12125551002\nbad\n")},
-                         format="multipart").json()
-    assert (report["added"], report["rejected"]) == (1, 1)
+    response = client.post("/api/do-not-call/import/", {"file": csv_upload("phone\n+12125551002\nbad\n")},
+                           format="multipart")
+    assert response.status_code == 202 and response["Location"] == response.json()["progress_url"]
+    report = finished(client, response.json())  # a worker imports it
+    assert (report["status"], report["added"], report["rejected"]) == ("done", 1, 1)
+    assert_error_shape(as_("outsider").get(response.json()["progress_url"]), 404)
 
     theirs = DoNotCall.objects.create(team=other_team, number="+12125559999")
     assert_error_shape(client.delete(f"/api/do-not-call/{theirs.pk}/"), 404)

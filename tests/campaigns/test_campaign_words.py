@@ -58,7 +58,7 @@ def test_estimates_have_one_phrasing(client, owner, team, version, credential, m
 
 def test_a_window_closed_now_says_when_calling_starts(client, owner, team, version, credential, moved_clock):
     moved_clock.set_now(NY_7AM)
-    campaign = make_campaign(team, version, credential, numbers=us_numbers(2), start=True,
+    campaign = make_campaign(team, version, credential, numbers=us_numbers(2), start=True, calls_per_minute=1,
                              timezone="America/New_York", window_start=time(9), window_end=time(17),
                              weekdays=list(range(7)))
     words = "calling starts at 09:00 in each callee's time, in about 2 h"
@@ -66,6 +66,17 @@ def test_a_window_closed_now_says_when_calling_starts(client, owner, team, versi
     assert live["calling_starts"] == api["progress"]["calling_starts"] == words
     assert api["progress"]["next_window"] == "2026-06-10T13:00:00+00:00"
     assert live["next_window"] == "Wed 10 Jun 09:00"
+    # The estimate counts from the opening: 2 contacts at 1 a minute finish at 09:02.
+    assert live["estimated_finish"] == "Wed 10 Jun 09:02" and live["time_left"] == "about 2 h 2 min left"
+
+
+def test_a_window_that_opens_another_day_names_the_day(client, owner, team, version, credential, moved_clock):
+    moved_clock.set_now(datetime(2026, 6, 12, 22, 0, tzinfo=UTC))  # Friday 18:00 in New York
+    campaign = make_campaign(team, version, credential, numbers=us_numbers(2), start=True,
+                             timezone="America/New_York", window_start=time(9), window_end=time(17),
+                             weekdays=[0, 1, 2, 3, 4])
+    _, live, _ = _page_and_api(client, owner, campaign)
+    assert live["calling_starts"] == "calling starts Monday at 09:00 in each callee's time, in about 3 days"
 
 
 def test_the_review_step_says_when_a_closed_window_opens(client, owner, team, version, credential, moved_clock):

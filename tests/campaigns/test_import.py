@@ -9,7 +9,8 @@ import pytest
 from editor.campaigns.models import CampaignContact, ContactStatus
 from editor.campaigns.services.contacts import contacts_preview
 from editor.campaigns.services.csvfile import BadFile
-from editor.campaigns.services.dnc import dnc_add, dnc_import
+from editor.campaigns.services.dnc import dnc_add
+from editor.campaigns.services.dnc_imports import dnc_import
 from editor.campaigns.services.imports import contacts_import
 from editor.campaigns.services.numbers import normalise_number
 from editor.common.errors import InvalidFields

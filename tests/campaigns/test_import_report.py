@@ -92,7 +92,7 @@ def test_a_large_bad_file_keeps_every_response_small(settings, team, version, cr
 
 
 def test_a_do_not_call_import_keeps_only_the_first_rejected_rows(settings, team, owner):
-    from editor.campaigns.services.dnc import dnc_import
+    from editor.campaigns.services.dnc_imports import dnc_import
 
     settings.CONTACT_IMPORT_REPORT_ROWS = 3
     report = dnc_import(team=team, upload=csv_file("number\n" + "".join(f"bad-{i}\n" for i in range(10))),

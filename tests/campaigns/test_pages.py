@@ -10,6 +10,7 @@ from editor.campaigns.models import Campaign, CampaignStatus, DoNotCall
 from editor.campaigns.services.dnc import dnc_add
 from tests.campaigns.conftest import finished_import, make_campaign, us_numbers
 from tests.support.pages import form_errors, refused, rendered_field, shows_internal_name
+from tests.support.workers import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -87,13 +88,20 @@ def test_it_keeps_viewers_and_outsiders_out_of_writes(client, viewer, outsider, 
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.DRAFT
 
 
-def test_it_manages_the_do_not_call_page(client, owner, team):
+@pytest.mark.django_db(transaction=True)
+def test_it_manages_the_do_not_call_page(client, owner, team, worker):
+    from editor.campaigns.models import DncImport
+
     login(client, owner)
     client.post(reverse("dnc_list"), {"action": "add", "number": "212 555 1001", "region": "US"})
     assert DoNotCall.objects.get(team=team).number == "+12125551001"
     upload = SimpleUploadedFile("d.csv", b"phone,note\n+12125551002,asked\nbad,x\n")
-    page = client.post(reverse("dnc_list"), {"action": "import", "file": upload, "region": "US"}).content.decode()
-    assert "Import report" in page and "Not a phone number." in page
+    response = client.post(reverse("dnc_list"), {"action": "import", "file": upload, "region": "US"})
+    assert response.status_code == 302
+    wait_for(lambda: DncImport.objects.filter(team=team, status="done").exists(), timeout=60,
+             what="the worker to import the do-not-call CSV")
+    page = client.get(reverse("dnc_list")).content.decode()
+    assert "Import report: d.csv" in page and "Not a phone number." in page
     entry = DoNotCall.objects.get(number="+12125551002")
     assert entry.note == "asked"
     client.post(reverse("dnc_list"), {"action": "remove", "entry": entry.pk})

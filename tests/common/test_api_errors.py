@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from editor.common.api.parsers import LimitedJSONParser
 from editor.flows.models import Flow
-from tests.support.api import assert_error_shape
+from tests.support.api import assert_error_shape, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,18 @@ def test_it_shapes_field_errors_of_several_fields(api_as, flow):
 def test_it_answers_any_unknown_api_path_in_the_shape(api_as):
     for path in ("/api/flows/1%0A2/", "/api/x%0Ay/", "/api/%E2%9C%93/"):
         assert_error_shape(api_as("owner").patch(path, {}, format="json"), 404)
+
+
+@pytest.mark.parametrize(("name", "value"), [("page", "²"), ("page", "0"), ("page", "1\x00"), ("page", "9" * 40),
+                                             ("page_size", "²"), ("page_size", "abc"), ("page_size", "0")])
+def test_a_malformed_page_or_page_size_is_a_field_error(owner, name, value):
+    response = token_client(owner).get("/api/flows/", {name: value})
+    body = assert_error_shape(response, 400, "validation_failed")
+    assert name in body["extra"]["fields"]
+
+
+def test_pages_past_the_end_stay_404_and_last_and_big_sizes_work(owner):
+    api = token_client(owner)
+    assert_error_shape(api.get("/api/flows/", {"page": "9"}), 404, "not_found")
+    assert api.get("/api/flows/", {"page": "last"}).status_code == 200
+    assert api.get("/api/flows/", {"page_size": "5000"}).status_code == 200  # at most 200 are returned

@@ -124,3 +124,11 @@ def test_it_generates_a_valid_schema_without_warnings(tmp_path):
     # collision ...) into an error; --validate checks the result against the OpenAPI 3 spec.
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
     assert yaml.safe_load((tmp_path / "schema.yaml").read_text())["openapi"].startswith("3.")
+
+
+@pytest.mark.parametrize("version", ["\r\nX-Injected: 1", "\x00", "1.0.0"])
+def test_the_schema_ignores_a_version_parameter(client, version):
+    # drf-spectacular put ?version= into the Content-Disposition header: a CR/LF there was a 500.
+    response = client.get("/api/schema/", {"version": version})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="FlowStudio API.yaml"'

@@ -6,6 +6,7 @@ is a DataError that SQLite never shows."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from django.db import transaction
@@ -34,6 +35,8 @@ COMMON = ["page", "page_size", "ordering", "search", "team", "status"]
 API_LISTS = {
     "/api/flows/": [*COMMON, "archived"],
     "/api/calls/": [*COMMON, "flow", "credential", "number", "date", "created_after", "created_before", "ids"],
+    "/api/calls/export.csv": ["flow", "credential", "number", "date", "created_after", "created_before", "status"],
+    "/api/do-not-call/export.csv": ["search", "team"],
     "/api/campaigns/": COMMON,
     "/api/do-not-call/": COMMON,
     "/api/credentials/": COMMON,
@@ -42,6 +45,8 @@ API_LISTS = {
 PAGES = {
     "/flows/": ["q", "page"],
     "/calls/": ["flow", "date", "number", "status", "page"],
+    "/calls/export.csv": ["flow", "date", "number", "status"],
+    "/do-not-call/export.csv": ["search", "team"],
     "/do-not-call/": ["search", "page"],
     "/campaigns/": ["page", "status"],
     "/credentials/": ["page", "team"],
@@ -86,4 +91,34 @@ def test_no_query_string_makes_a_page_answer_500(owner, team):
     client = Client()
     client.force_login(owner)
     failures = run(lambda path, query: client.get(path, query), PAGES, api=False)
+    assert not failures, "\n".join(sorted(set(failures))[:30])
+
+
+def schema_queries() -> dict[str, list[str]]:
+    """Every GET operation of the OpenAPI schema that takes query parameters: {path template: names}."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    found = {}
+    for path, operations in schema["paths"].items():
+        names = [p["name"] for p in operations.get("get", {}).get("parameters", []) if p["in"] == "query"]
+        if names:
+            found[path] = names
+    return found
+
+
+def test_no_query_string_makes_any_api_operation_answer_500(owner, site, settings):
+    """The schema's own list of query parameters, on every GET operation that has some (detail ones
+    too: a flow's diff and counts, a campaign's contacts and results), aimed at real objects."""
+    settings.API_THROTTLE_RATES = {"anon": None, "user": None}
+    targets = {}
+    for template, names in schema_queries().items():
+        kind = template.split("/")[2]
+        ids = {"id": site.get(f"{kind.rstrip('s')}_id"), "flow_id": site["flow_id"], "number": site["number"]}
+        path = re.sub(r"\{(\w+)\}", lambda m, ids=ids: str(ids[m.group(1)]), template)
+        targets[path] = [*names, "team"]
+    assert {f"/api/flows/{site['flow_id']}/diff/", f"/api/campaigns/{site['campaign_id']}/contacts/",
+            f"/api/flows/{site['flow_id']}/versions/{site['number']}/counts/"} <= set(targets)
+    api = token_client(owner)
+    failures = run(lambda path, query: api.get(path, query), targets, api=True)
     assert not failures, "\n".join(sorted(set(failures))[:30])

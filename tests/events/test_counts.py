@@ -126,3 +126,42 @@ def test_the_purge_runs_from_beat(settings):
     from editor.events import tasks
 
     assert tasks.purge_events.name == "editor.tasks.events_purge"
+
+
+def test_the_counts_of_one_campaign_are_its_calls_only(make_call, team, owner, events_credential):
+    from editor.campaigns.models import CampaignCall
+    from tests.campaigns.conftest import make_campaign
+    from tests.support.api import token_client
+
+    from .test_hook import EVENTS
+
+    by_hand, for_campaign, for_other = make_call(), make_call("+15550100124"), make_call("+15550100125")
+    version = by_hand.flow_version
+    campaigns = [make_campaign(team, version, events_credential, numbers=[n], name=f"C{n[-1]}")
+                 for n in ("+12125551000", "+12125551001")]
+    for campaign, call in zip(campaigns, (for_campaign, for_other), strict=True):
+        CampaignCall.objects.create(call=call, contact=campaign.contacts.get())
+    for call in (by_hand, for_campaign):
+        for obj in EVENTS:
+            _send(call, obj)
+    _send(for_other, EVENTS[0])
+    assert events_process() == (3, 2 * len(EVENTS) + 1)
+
+    client = token_client(owner)
+    url = f"/api/flows/{version.flow_id}/versions/{version.number}/counts/"
+    every, one = client.get(url).json(), client.get(f"{url}?campaign={campaigns[0].pk}").json()
+    assert every["campaign"] is None and one["campaign"] == campaigns[0].pk
+    assert every["steps"]["0"]["reached"] == 3 and every["steps"]["3"] == {"reached": 2, "ended": 2}
+    assert one["steps"] == {sid: {"reached": 1, "ended": 1 if sid == "3" else 0} for sid in ("0", "1", "2", "5", "3")}
+    assert one["branches"] == {"0": {"next": 1}, "1": {"next": 1}, "2": {"*": 1}, "5": {"success": 1}}
+    assert every["branches"]["5"] == {"success": 2}
+    today = timezone.now().date().isoformat()
+    assert client.get(f"{url}?campaign={campaigns[0].pk}&since={today}").json()["steps"] == one["steps"]
+    assert client.get(f"{url}?campaign={campaigns[1].pk}").json()["steps"] == {"0": {"reached": 1, "ended": 0}}
+    assert client.get(f"{url}?campaign=999999").json()["steps"] == {}
+    assert client.get(f"{url}?campaign=0").status_code == 400
+
+    _send(for_campaign, {"event": "step", "step": "4", "timestamp": 1_780_000_100})  # late: counts move once
+    events_process()
+    one = client.get(f"{url}?campaign={campaigns[0].pk}").json()
+    assert one["steps"]["4"]["reached"] == 1 and client.get(url).json()["steps"]["4"]["reached"] == 1

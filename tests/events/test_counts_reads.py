@@ -4,13 +4,14 @@ them on the events table. (How long it takes against opening the flow: bench/eve
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from editor.events.counts import ALL_DAYS
+from editor.events.counts import ALL_DAYS, DAY, MONTH, month_of
 from editor.events.models import CallEvent, StepCount
 from editor.flows.services.flows import flow_create, flow_publish
 from tests.support.api import big_document, token_client
@@ -22,15 +23,18 @@ FIRST = date(2026, 1, 1)
 
 def _version_with_counts(team, owner, steps: int, days: int):
     """A published version of ``steps`` steps with counters for ``days`` days (17 calls reached each
-    step and one ended there each day), and the all-days rows as counts.add keeps them."""
+    step and one ended there each day), with the all-days and month rows as counts.add_many keeps them."""
     flow = flow_create(team=team, user=owner, name=f"{steps} steps", document=big_document(steps))
     version = flow_publish(flow=flow, user=owner)
     rows = []
-    for day in [FIRST + timedelta(days=d) for d in range(days)] + [ALL_DAYS]:
-        times = days if day == ALL_DAYS else 1
+    every_day = [FIRST + timedelta(days=d) for d in range(days)]
+    months = Counter(month_of(day) for day in every_day)
+    spans = [(day, DAY, 1) for day in every_day] + [(ALL_DAYS, DAY, days)] + [(m, MONTH, n) for m, n in months.items()]
+    for day, period, times in spans:
         for step in range(steps):
-            rows.append(StepCount(flow_version=version, day=day, step_id=str(step), reached=17 * times, ended=times))
-            rows.append(StepCount(flow_version=version, day=day, step_id=str(step), branch="next",
+            rows.append(StepCount(flow_version=version, day=day, period=period, step_id=str(step), reached=17 * times,
+                                  ended=times))
+            rows.append(StepCount(flow_version=version, day=day, period=period, step_id=str(step), branch="next",
                                   reached=16 * times))
     StepCount.objects.bulk_create(rows, batch_size=5000)
     return flow, version
@@ -58,3 +62,48 @@ def test_counts_read_the_same_statements_whatever_the_size_and_never_the_events(
         assert body["branches"]["0"] == {"next": 16 * in_range}
         assert len(body["steps"]) == steps
     assert statements[10] == statements[1000]
+
+
+def test_any_date_range_sums_the_same_as_its_days(team, owner):
+    """Whole months are read from their month rows, the days at the ends from day rows: every range
+    gives what adding its days one by one gives."""
+    import random
+
+    from editor.events import counts
+
+    flow = flow_create(team=team, user=owner, name="Ranges", document=big_document(3))
+    version = flow_publish(flow=flow, user=owner)
+    rng = random.Random(14)
+    per_day: dict[date, int] = {}
+    start = date(2025, 11, 20)
+    deltas = {}
+    for offset in range(0, 130, 3):  # late November to the end of March, every third day
+        day = start + timedelta(days=offset)
+        per_day[day] = rng.randint(1, 9)
+        deltas[(version.pk, day, 0)] = {("1", ""): (per_day[day], 1)}
+    counts.add_many(deltas)
+    days = sorted(per_day)
+    edges = [None, days[0], date(2025, 12, 1), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 15),
+             date(2026, 2, 28), date(2026, 3, 1), date(2026, 3, 31), days[-1]]
+    for since in edges:
+        for until in edges:
+            if since and until and since > until:
+                continue
+            want = sum(n for d, n in per_day.items() if (since is None or d >= since) and (until is None or d <= until))
+            got = counts.totals(version_id=version.pk, since=since, until=until)["steps"].get("1", {"reached": 0})
+            assert got["reached"] == want, (since, until)
+
+
+def test_many_rows_are_added_in_several_statements(team, owner, monkeypatch):
+    from editor.events import counts
+
+    monkeypatch.setattr(counts, "ADD_ROWS", 4)  # PostgreSQL's parameter limit, made small
+    flow = flow_create(team=team, user=owner, name="Chunks", document=big_document(10))
+    version = flow_publish(flow=flow, user=owner)
+    delta = {(str(step), ""): (step + 1, 1) for step in range(10)}
+    with CaptureQueriesContext(connection) as captured:
+        counts.add_many({(version.pk, FIRST, 0): delta})
+    assert len(captured.captured_queries) == 8  # 30 rows: all days, the day, its month
+    assert counts.totals(version_id=version.pk)["steps"] == {str(s): {"reached": s + 1, "ended": 1} for s in range(10)}
+    assert counts.totals(version_id=version.pk, since=FIRST, until=FIRST)["steps"]["9"] == {"reached": 10, "ended": 1}
+    assert counts.totals(version_id=version.pk, since=FIRST, until=date(2026, 1, 31))["steps"]["0"]["reached"] == 1

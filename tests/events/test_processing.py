@@ -86,8 +86,9 @@ def test_one_task_derives_every_pending_call_in_a_few_statements(make_call, monk
     assert statements[0].startswith("DELETE") and ProcessingScheduled._meta.db_table in statements[0]
     claims = [i for i, sql in enumerate(statements) if sql.startswith("UPDATE") and "SET pending" in sql]
     sizes = [b - a for a, b in zip(claims, [*claims[1:], len(statements)], strict=True)]
-    # Each batch, of 5 calls or of 2: claim, outcomes, events, save, counts; the version read once.
-    assert sizes == [6, 5, 5], statements
+    # Each batch, of 5 calls or of 2: claim, outcomes, events, their campaigns, save, counts; the version
+    # read once.
+    assert sizes == [7, 6, 6], statements
     for call in calls:
         outcome = CallOutcome.objects.get(call=call)
         assert not outcome.pending and outcome.event_count == len(EVENTS)

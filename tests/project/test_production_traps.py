@@ -43,11 +43,13 @@ def test_our_deploy_check_flags_each_trap(settings):
     settings.SAMESPACE_INSECURE_HOSTS = ["127.0.0.1"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.ALLOWED_HOSTS = ["*"]
+    settings.PUBLIC_BASE_URL = "http://flows.example.com"
     assert {problem.id for problem in production_traps()} == {"flowstudio.E001", "flowstudio.E002", "flowstudio.W001",
-                                                               "flowstudio.W002"}
+                                                               "flowstudio.W002", "flowstudio.W003"}
     settings.SANDBOX_ENABLED = False
     settings.SAMESPACE_INSECURE_HOSTS = []
     settings.ALLOWED_HOSTS = ["flows.example.com"]
+    settings.PUBLIC_BASE_URL = "https://flows.example.com"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
     assert production_traps() == []
 

@@ -69,3 +69,11 @@ def test_it_defaults_to_sqlite_under_var_with_concurrent_writer_options():
     assert engine == "django.db.backends.sqlite3"
     assert name.endswith("var/flowstudio.sqlite3")
     assert mode == "IMMEDIATE"
+
+
+def test_in_development_call_events_come_back_to_the_port_make_run_serves():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.PUBLIC_BASE_URL)"
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_BASE_URL", "DATABASE_URL")}
+    env.update(DEBUG="1", SITE_PORT="8123", DJANGO_SETTINGS_MODULE="flowstudio.settings")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "http://127.0.0.1:8123", out.stderr[-500:]

@@ -7,13 +7,17 @@ test database (its name is passed through DATABASE_URL).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -158,6 +162,42 @@ class Worker:
     def stop(self) -> None:
         stop_process_group(self.proc)
         self._log_file.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def web_server(log: Path, env: dict[str, str], *, access_log: bool = False) -> Iterator[str]:
+    """A gunicorn process serving the site on a free port (its base URL), everything it writes in
+    ``log`` (with ``access_log``, a line per request too); stopped on leaving."""
+    port = free_port()
+    args = ["--workers", "1", "--bind", f"127.0.0.1:{port}"]
+    if access_log:
+        args += ["--access-logfile", "-", "--log-level", "debug"]
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *args, "flowstudio.wsgi:application"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        def up() -> bool:
+            if proc.poll() is not None:
+                raise AssertionError(f"the server stopped:\n{log.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2)
+            except urllib.error.HTTPError:
+                return True  # it answers (503 while no worker beats)
+            except OSError:
+                return False
+            return True
+
+        wait_for(up, timeout=30, interval=0.2, what="the web server to start")
+        yield url
+    finally:
+        stop_process_group(proc)
 
 
 def worker_env(**overrides: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Campaigns and the do-not-call list.
+"""Campaigns.
 
 * ``/api/campaigns/`` list (``?status=``, ``?team=``), create; ``/api/campaigns/{id}/`` read (with
   progress), PATCH, DELETE (not while in progress)
@@ -9,11 +9,10 @@
   ``?answered=``, ``?reached=``, ``?pressed=``) with what happened on each last call
 * ``POST /api/campaigns/{id}/start|pause|resume|cancel/``
 * ``GET /api/campaigns/{id}/results.csv`` per-contact results (streamed)
-* ``/api/do-not-call/`` list (``?search=``), add, ``DELETE /api/do-not-call/{id}/``,
-  ``POST /api/do-not-call/import/`` (multipart ``file``)
+* the do-not-call list is in editor/campaigns/api/dnc.py
 
-Every member reads; editors and owners write (viewers get 403). Another team's campaign or
-number is a 404 for every method and action.
+Every member reads; editors and owners write (viewers get 403). Another team's campaign is a
+404 for every method and action.
 """
 
 from __future__ import annotations
@@ -41,13 +40,11 @@ from rest_framework.views import APIView
 
 from editor.accounts.permissions import TeamChoiceMixin, TeamScopedApiMixin, require_edit_role
 from editor.calls.selectors import credential_in_team
-from editor.campaigns.filters import CampaignFilters, DoNotCallFilters
-from editor.campaigns.models import Campaign, CampaignContact, ContactStatus, DoNotCall
+from editor.campaigns.filters import CampaignFilters
+from editor.campaigns.models import Campaign, CampaignContact, ContactStatus
 from editor.campaigns.selectors import (
     campaigns_for_user,
     contacts_of,
-    dnc_for_user,
-    dnc_listed,
     progress,
     readiness,
     results_rows,
@@ -56,7 +53,6 @@ from editor.campaigns.selectors import (
 )
 from editor.campaigns.services import campaigns as service
 from editor.campaigns.services.contacts import contacts_preview, import_report
-from editor.campaigns.services.dnc import dnc_add, dnc_import, dnc_remove
 from editor.campaigns.services.imports import contacts_import_start
 from editor.common.api.schema import ErrorSerializer
 from editor.common.api.views import ApiViewSet
@@ -213,26 +209,6 @@ class UploadSerializer(serializers.Serializer):
         "(a phone number): then the upload is refused with the code header_unclear, to be sent again with "
         "has_header=true or false. Without a header line the columns are named Column 1, Column 2…")
     preview = serializers.BooleanField(required=False, default=False, help_text="Show the first rows; save nothing.")
-
-
-class DoNotCallSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = DoNotCall
-        fields = ["id", "team", "number", "note", "created_at"]
-        read_only_fields = fields
-
-
-class DoNotCallCreateSerializer(TeamChoiceMixin):
-    number = serializers.CharField(max_length=40)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    region = serializers.CharField(max_length=2, required=False, default="US",
-                                   help_text="For numbers written without +country code.")
-
-
-class DoNotCallImportSerializer(TeamChoiceMixin):
-    file = serializers.FileField()
-    number_column = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    region = serializers.CharField(max_length=2, required=False, default="US")
 
 
 # --- campaigns ------------------------------------------------------------------------------------------
@@ -394,48 +370,4 @@ def results_response(campaign: Campaign, filters: dict[str, Any] | None = None) 
                         f"{slugify(campaign.name) or 'campaign'}-results.csv")
 
 
-# --- do-not-call -------------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List do-not-call numbers", parameters=[OpenApiParameter("search", str),
-                                                                       OpenApiParameter("team", int)],
-                       responses={200: DoNotCallSerializer(many=True)}),
-    retrieve=extend_schema(summary="A do-not-call number", responses={200: DoNotCallSerializer, **ERRORS}),
-    create=extend_schema(summary="Add a number (normalised to E.164; adding it twice is harmless)",
-                         request=DoNotCallCreateSerializer, responses={201: DoNotCallSerializer, **ERRORS}),
-    destroy=extend_schema(summary="Remove a number", responses={204: None, **ERRORS}),
-)
-class DoNotCallViewSet(TeamScopedApiMixin, ApiViewSet):
-    serializer_class = list_serializer_class = DoNotCallSerializer
-    http_method_names = ["get", "post", "delete", "head", "options"]
-
-    def get_queryset(self):
-        if self.action == "list":
-            return dnc_listed(user=self.request.user, **DoNotCallFilters.parse(self.request.query_params))
-        return dnc_for_user(user=self.request.user).order_by("-created_at", "-id")
-
-    def create(self, request):
-        data = self.validated(DoNotCallCreateSerializer)
-        require_edit_role(request.user, data["team"])
-        entry = dnc_add(team=data["team"], number=data["number"], note=data.get("note", ""), user=request.user,
-                        region=data.get("region") or "US")
-        return Response(DoNotCallSerializer(entry).data, status=status.HTTP_201_CREATED)
-
-    def destroy(self, request, pk=None):
-        dnc_remove(entry=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(summary="Import numbers from a CSV (an optional note column is kept)",
-                   request={"multipart/form-data": DoNotCallImportSerializer},
-                   responses={200: OpenApiTypes.OBJECT, **ERRORS})
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
-    def import_csv(self, request):
-        data = self.validated(DoNotCallImportSerializer)
-        require_edit_role(request.user, data["team"])
-        report = dnc_import(team=data["team"], upload=data["file"], number_column=data.get("number_column") or None,
-                            region=(data.get("region") or "US").upper(), user=request.user)
-        return Response(report)
-
-
-__all__ = ["CampaignResultsView", "CampaignViewSet", "DoNotCallViewSet", "results_response"]
+__all__ = ["ERRORS", "CampaignResultsView", "CampaignViewSet", "results_response"]

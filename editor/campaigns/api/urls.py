@@ -4,7 +4,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from editor.campaigns.api.campaigns import CampaignResultsView, CampaignViewSet, DoNotCallViewSet
+from editor.campaigns.api.campaigns import CampaignResultsView, CampaignViewSet
+from editor.campaigns.api.dnc import DoNotCallViewSet
 from editor.campaigns.api.exports import DoNotCallExportView
 from editor.campaigns.api.imports import ImportDetailView, RejectedRowsView
 

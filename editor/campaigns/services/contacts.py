@@ -172,15 +172,20 @@ def contacts_preview(*, campaign: Campaign, upload: Any, number_column: str | No
 # --- the report ------------------------------------------------------------------------------------
 
 
+def percent_read(item: Any) -> int:
+    """The share of an import's file read (a contact or do-not-call import): 100 only once done."""
+    if item.status == ImportStatus.DONE:
+        return 100
+    return min(99, int(100 * item.bytes_read / item.size)) if item.size else 0
+
+
 def import_progress(item: ContactImport) -> dict[str, Any]:
     """Where an import is: its status, the share of the file read, the rows read, imported and
     rejected so far (what the page's progress bar and the API show while a worker reads the file)."""
-    finished = item.status in (ImportStatus.DONE, ImportStatus.FAILED)
-    percent = 100 if item.status == ImportStatus.DONE else (
-        min(99, int(100 * item.bytes_read / item.size)) if item.size else 0)
     return {
-        "id": item.pk, "status": item.status, "status_label": item.get_status_display(), "finished": finished,
-        "percent": percent, "error": item.error, "filename": item.filename, "has_header": item.has_header,
+        "id": item.pk, "status": item.status, "status_label": item.get_status_display(),
+        "finished": item.status in (ImportStatus.DONE, ImportStatus.FAILED), "percent": percent_read(item),
+        "error": item.error, "filename": item.filename, "has_header": item.has_header,
         "rows": item.rows, "imported": item.imported, "duplicates": item.duplicates,
         "do_not_call": item.do_not_call, "rejected": item.rejected, "empty": item.empty,
         "progress_url": f"/api/campaigns/{item.campaign_id}/imports/{item.pk}/",

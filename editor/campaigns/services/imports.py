@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from celery import current_app
@@ -28,6 +29,7 @@ from editor.campaigns.models import (
     ContactImport,
     ContactStatus,
     CsvUpload,
+    DncImport,
     DoNotCall,
     ImportStatus,
     RejectedRow,
@@ -39,6 +41,7 @@ from editor.common.errors import ServiceError
 
 BATCH = 2000
 IMPORT_TASK = "editor.campaigns.import_contacts"
+REAP_IMPORTS_TASK = "editor.campaigns.reap_imports"
 KINDS = ("duplicate_rows", "rejected_rows", "dnc_rows")
 
 
@@ -89,12 +92,12 @@ class Report:
 
 def contacts_import_start(*, campaign: Campaign, upload: Any, number_column: str | None = None,
                           has_header: bool | None = None, user: AbstractBaseUser | None = None,
-                          filename: str = "") -> ContactImport:
+                          filename: str = "", enqueue: bool = True) -> ContactImport:
     """Check the file's first line and columns, store the file and queue its import (status
-    ``queued``); a worker imports it. Raises BadFile, HeaderUnclear or InvalidFields at once."""
-    item = _prepare(campaign=campaign, upload=upload, number_column=number_column, has_header=has_header,
-                    user=user, filename=filename, enqueue=True)
-    return item
+    ``queued``); a worker imports it. Raises BadFile, HeaderUnclear or InvalidFields at once.
+    ``enqueue`` False leaves it for ``contacts_import_run`` in this or another process (bench/imports.py)."""
+    return _prepare(campaign=campaign, upload=upload, number_column=number_column, has_header=has_header,
+                    user=user, filename=filename, enqueue=enqueue)
 
 
 def contacts_import(*, campaign: Campaign, upload: Any, number_column: str | None = None,
@@ -147,10 +150,10 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
     if item is None or item.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return "gone"
     if item.upload is None:
-        return _fail(item, "The uploaded file is no longer stored: upload it again.")
+        return fail_import(item, "The uploaded file is no longer stored: upload it again.")
     if item.status == ImportStatus.QUEUED:
         ContactImport.objects.filter(pk=item.pk, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.RUNNING, started_at=timezone.now())
+            status=ImportStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
         item.status = ImportStatus.RUNNING
     started = time.monotonic()
     raw = stored_file(item.upload)
@@ -159,7 +162,7 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
         headers, rows = data_rows(text, has_header=item.has_header)
         layout = layout_of(headers, item.number_column, text.first)
     except ServiceError as exc:
-        return _fail(item, exc.message)
+        return fail_import(item, exc.message)
     run = _Run(item, layout, Report.of(item), raw)
     resume_after = item.lines_done
     try:
@@ -176,7 +179,7 @@ def contacts_import_run(*, import_id: int, slice_seconds: float | None = None) -
     except BadFile as exc:  # text the file's encoding cannot read: what came before is imported
         if not run.commit(run.last_line):
             return run.end()
-        return _fail(item, f"{exc.message} The import stopped there: the rows before it are imported.")
+        return fail_import(item, f"{exc.message} The import stopped there: the rows before it are imported.")
     return "done" if run.commit(run.last_line, done=True) else run.end()
 
 
@@ -212,7 +215,7 @@ class _Run:
 
     def end(self) -> str:
         """After a refused commit: "failed" when the campaign refused the rows, else "gone"."""
-        return _fail(self.item, self.stopped) if self.stopped else "gone"
+        return fail_import(self.item, self.stopped) if self.stopped else "gone"
 
     def commit(self, line: int, *, done: bool = False) -> bool:
         """Store the pending rows, the counts and the position in one transaction; False when
@@ -236,11 +239,11 @@ class _Run:
             names = self.report.save_into(item)
             item.lines_done = line
             item.bytes_read = item.size if done else min(item.size, self.raw.raw.tell())
-            names += ["lines_done", "bytes_read"]
+            names += ["lines_done", "bytes_read", "updated_at"]
             if done:
                 item.status, item.finished_at = ImportStatus.DONE, timezone.now()
                 names += ["status", "finished_at"]
-                _forget_upload(item)
+                forget_upload(item)
                 names.append("upload")
             item.save(update_fields=names)
         self.batch, self.rejections = [], []
@@ -279,19 +282,36 @@ def _store(campaign: Campaign, batch: list[tuple[Row, str, str, dict[str, str]]]
     return zones
 
 
-def _forget_upload(item: ContactImport) -> None:
+def forget_upload(item: ContactImport | DncImport) -> None:
+    """Let go of an import's stored file (deleted once the transaction commits)."""
     if item.upload_id is not None:
         upload_id = item.upload_id
         item.upload = None
         transaction.on_commit(lambda: CsvUpload.objects.filter(pk=upload_id).delete())
 
 
-def _fail(item: ContactImport, message: str) -> str:
+def fail_import(item: ContactImport | DncImport, message: str) -> str:
+    """Stop an import (contacts or do-not-call) with why, in plain words; what it stored stays."""
     item.status, item.error, item.finished_at = ImportStatus.FAILED, message[:500], timezone.now()
-    _forget_upload(item)
-    ContactImport.objects.filter(pk=item.pk).update(status=item.status, error=item.error,
-                                                    finished_at=item.finished_at, upload=None)
+    forget_upload(item)
+    type(item).objects.filter(pk=item.pk).update(status=item.status, error=item.error, finished_at=item.finished_at,
+                                                 upload=None, updated_at=item.finished_at)
     return "failed"
 
 
-__all__ = ["IMPORT_TASK", "contacts_import", "contacts_import_run", "contacts_import_start", "enqueue_import"]
+def imports_reap() -> int:
+    """Queue again every unfinished import with no stored batch for CONTACT_IMPORT_STALE_SECONDS: its
+    run died (killed at the time limit, a lost worker) or its message was lost. A run that was only
+    slow stores nothing more once another moved on (each batch checks the stored position)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CONTACT_IMPORT_STALE_SECONDS)
+    stale = ContactImport.objects.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), updated_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True)[:100])
+    if ids:
+        ContactImport.objects.filter(pk__in=ids).update(updated_at=timezone.now())  # once per period
+        for pk in ids:
+            enqueue_import(pk)
+    return len(ids)
+
+
+__all__ = ["IMPORT_TASK", "REAP_IMPORTS_TASK", "contacts_import", "contacts_import_run", "contacts_import_start",
+           "enqueue_import", "fail_import", "forget_upload", "imports_reap"]
