@@ -49,8 +49,6 @@ interface Props {
 export function Toolbar(p: Props) {
   return (
     <div className="fs-toolbar" role="toolbar" aria-label="Flow actions">
-      {/* The page's heading, for screen readers: the name field beside it is what sighted people read. */}
-      <h1 className="visually-hidden">Flow editor: {p.name.trim() || "Untitled flow"}</h1>
       <a className="fs-back" href={p.listUrl} title="All flows">
         ← Flows
       </a>
