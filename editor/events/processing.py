@@ -115,6 +115,11 @@ def _claim(limit: int) -> list[int]:
 
 
 def _flows(version_ids: set[int]) -> dict[int, Prepared]:
+    # SQLite reuses the id of a deleted (or rolled-back) row, so there an id does not name one version
+    # for ever: the cache would hand a new version the steps of an old one. PostgreSQL's sequences never
+    # go back, so the cache is kept there only.
+    if connection.vendor != "postgresql":
+        _FLOWS.clear()
     missing = version_ids - _FLOWS.keys()
     if missing:
         for pk, document in FlowVersion.objects.filter(pk__in=missing).values_list("pk", "document"):
