@@ -1,4 +1,4 @@
-"""axe-core finds no serious or critical violation on any page of the site (issue 11, point 8).
+"""axe-core finds no serious or critical violation on any page of the site.
 
 Each main page is opened with something on it (tests/support/site.py), and again in the states a
 person meets: a dialog open, a form refused. tests/support/axe.py runs axe-core inside the page.

@@ -1,4 +1,4 @@
-"""The editor for everyone (issue 11, points 8 and 9): axe-core, the keyboard alone, both screen sizes."""
+"""The editor for everyone: axe-core, the keyboard alone, both screen sizes."""
 
 from __future__ import annotations
 

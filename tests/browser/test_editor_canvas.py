@@ -1,4 +1,4 @@
-"""A readable canvas (issue 11, point 1): the zoom a flow opens at, branch words, where new steps land, the name."""
+"""A readable canvas: the zoom a flow opens at, branch words, where new steps land, the name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Panels beside the work, not over it (issue 11, point 2): the simulator's dock and the problems line."""
+"""Panels beside the work, not over it: the simulator's dock and the problems line."""
 
 from __future__ import annotations
 

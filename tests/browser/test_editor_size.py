@@ -1,4 +1,4 @@
-"""Too big is said, not retried (issue 11, point 4): the size meter, and saves refused as too large (413)."""
+"""Too big is said, not retried: the size meter, and saves refused as too large (413)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every HTML form keeps what was typed after a refused submit (issue 11, point 5).
+"""Every HTML form keeps what was typed after a refused submit.
 
 One test per form, driven in the browser as a person would: type something wrong in several fields
 at once, submit, and find every problem beside its field, in words (never an internal name such as

@@ -1,4 +1,4 @@
-"""Each main page at 1440×900 and at 1280×720, saved into test-artifacts/ to be looked at (issue 11, point 9).
+"""Each main page at 1440×900 and at 1280×720, saved into test-artifacts/ to be looked at.
 
 Beyond the pictures, what can be measured is checked at both sizes: nothing is wider than the window
 (no sideways scrolling) and the navigation stays on one line.

@@ -1,4 +1,4 @@
-"""One look for every page (issue 11, point 7): one stylesheet of design tokens, the logo's indigo as the
+"""One look for every page: one stylesheet of design tokens, the logo's indigo as the
 only accent, times in words, text shown as text, do-not-call in the navigation, a branded admin, a
 favicon and one "Launch a call" on the calls page."""
 

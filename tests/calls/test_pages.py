@@ -162,7 +162,7 @@ def test_it_shows_every_credential_error_beside_its_field(client, owner, credent
     html, name, cloud_id, base_url = refused(response, "id_", "name", "cloud_id", "base_url")
     assert name.invalid and name.errors == "This field is required."
     assert cloud_id.invalid and cloud_id.label == "Cloud id" and cloud_id.errors == "This field is required."
-    # The token just typed stays in the refused form (issue 11: nobody types it twice), kept by no cache.
+    # The token just typed stays in the refused form (nobody types it twice), kept by no cache.
     assert base_url.value == "https://example.com/"
     assert rendered_field(html, "id_auth_token").value == "secret-token-123"
     assert "no-store" in response["Cache-Control"]

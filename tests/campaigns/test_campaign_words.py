@@ -1,4 +1,4 @@
-"""Campaign words and numbers (issue 11, point 6): a finished campaign's plan says how long it took, one
+"""Campaign words and numbers: a finished campaign's plan says how long it took, one
 phrasing for estimates, and a window closed now says when calling starts, on the page and in the API."""
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def test_it_exports_every_block_with_its_fields_and_branches() -> None:
 
 
 def test_it_names_every_drawn_output_in_words() -> None:
-    """The canvas writes these on the outputs and connections (issue 11: no bare `*`)."""
+    """The canvas writes these on the outputs and connections (never a bare `*`)."""
     exported = {block["type"]: block["next_step"] for block in registry()["blocks"]}
     assert exported["digits"]["labels"] == {"*": "any other key"}
     assert exported["digits"]["key_label"].replace("{key}", "1") == "1"

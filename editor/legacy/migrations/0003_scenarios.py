@@ -1,4 +1,4 @@
-# Flow tests (issue 7): saved scenarios and per-flow test settings. Only these two models.
+# Flow tests: saved scenarios and per-flow test settings. Only these two models.
 
 import django.db.models.deletion
 from django.conf import settings

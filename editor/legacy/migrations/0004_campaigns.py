@@ -1,4 +1,4 @@
-# Campaigns (issue 6): campaigns, contacts, send-slot pacing, imports, do-not-call, the test clock,
+# Campaigns: campaigns, contacts, send-slot pacing, imports, do-not-call, the test clock,
 # and Call.campaign_contact. Only these models.
 
 import datetime
