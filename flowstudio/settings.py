@@ -89,6 +89,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+if SANDBOX_ENABLED:
+    # The demo credential follows the port this development server is served on (editor/calls/middleware.py).
+    MIDDLEWARE.append("editor.calls.middleware.DemoSandboxPortMiddleware")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

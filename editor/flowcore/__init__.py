@@ -41,7 +41,15 @@ from __future__ import annotations
 
 from .blocks import BLOCKS, PHONE_NUMBER_PATTERN, PHONE_NUMBER_RE, BlockSpec, FieldSpec, NextStepSpec
 from .diagnostics import CODES, Diagnostic, is_valid
-from .dialling import CONTACT_NUMBER, Dialling, campaign_refusal, dialling, dials_other, launch_refusal
+from .dialling import (
+    CONTACT_NUMBER,
+    Dialling,
+    campaign_refusal,
+    campaign_stop_reason,
+    dialling,
+    dials_other,
+    launch_refusal,
+)
 from .diff import diff_documents, summary_line
 from .export import contact_variables_used, export_payload, render_contact_variables, step_label
 from .parse import ParseResult, parse
@@ -60,6 +68,7 @@ __all__ = [
     "NextStepSpec",
     "ParseResult",
     "campaign_refusal",
+    "campaign_stop_reason",
     "contact_variables_used",
     "dialling",
     "dials_other",

@@ -104,13 +104,30 @@ def launch_refusal(document: Any, number: str, dialled: str) -> str:
     )
 
 
+def _dials_what(found: Dialling) -> str:
+    return "dials no number" if found.kind == "none" else f"dials {found.number}"
+
+
 def campaign_refusal(document: Any) -> str | None:
     """Why a campaign cannot call this version (None: it can), with how to fix it."""
     found = dialling(document)
     if found.calls_contact:
         return None
-    what = "dials no number" if found.kind == "none" else f"dials {found.number}"
     return (
-        f"This version's Call step {what}, not each contact's number. Open the flow, put {CONTACT_NUMBER} "
-        "in its Call step, publish, then choose the new version."
+        f"This version's Call step {_dials_what(found)}, not each contact's number. Open the flow, put "
+        f"{CONTACT_NUMBER} in its Call step, publish, then choose the new version."
+    )
+
+
+def campaign_stop_reason(document: Any) -> str | None:
+    """Why a campaign already started (made before campaigns refused such versions) may not call with
+    this version (None: it may), with how to fix it: a started campaign keeps its version, so the fix is
+    a new campaign."""
+    found = dialling(document)
+    if found.calls_contact:
+        return None
+    return (
+        f"The Call step of this campaign's flow version {_dials_what(found)}, not each contact's number. Put "
+        f"{CONTACT_NUMBER} in the flow's Call step and publish it, then make a new campaign with that version "
+        "(a started campaign keeps its version)."
     )

@@ -1,18 +1,30 @@
 """A campaign calls each contact's number: it takes only versions whose Call step dials
 {{contact.number}}. The service, the API (400 dials_other_number) and the wizard refuse any other, and
-say how to fix it; a draft made with one before cannot start."""
+say how to fix it; a draft made with one before cannot start, and one started before is paused by the
+dispatcher without a call (tests/campaigns/test_worker.py shows it with real workers)."""
 
 from __future__ import annotations
 
 import copy
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from editor.calls.errors import DialsOtherNumber
-from editor.campaigns.models import Campaign, CampaignStatus
-from editor.campaigns.services.campaigns import campaign_create, campaign_start, campaign_update, start_problems
+from editor.calls.models import Call
+from editor.campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus
+from editor.campaigns.services.campaigns import (
+    CampaignNotReady,
+    campaign_create,
+    campaign_resume,
+    campaign_start,
+    campaign_update,
+    start_problems,
+)
+from editor.campaigns.services.dispatch import campaign_precheck, campaigns_tick
 from tests.campaigns.conftest import FLOW, make_campaign, make_version, us_numbers
 from tests.support.api import assert_error_shape
 from tests.support.pages import rendered_field, shows_internal_name
@@ -94,3 +106,60 @@ def test_the_wizard_marks_such_versions_and_says_how_to_fix_one(client, owner, v
     assert rendered_field(html, "id_name").value == "One phone"
     assert not shows_internal_name(html, "flow_version", "version")
     assert not Campaign.objects.exists()
+
+
+# A campaign started before campaigns refused such versions: its row holds a fixed-number version (written
+# straight to the table). The dispatcher pauses it rather than dial, and says why (services/dispatch.py).
+STOPPED = ("Paused so that no call goes out. The Call step of this campaign's flow version dials 917507161643, not "
+           "each contact's number. Put {{contact.number}} in the flow's Call step and publish it, then make a new "
+           "campaign with that version (a started campaign keeps its version).")
+
+
+def started_before(team, version, credential, fixed_version, count: int = 3, **fields):
+    campaign = make_campaign(team, version, credential, numbers=us_numbers(count), start=True, **fields)
+    assert campaign.status == CampaignStatus.RUNNING
+    Campaign.objects.filter(pk=campaign.pk).update(flow_version=fixed_version)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def test_the_tick_pauses_a_running_campaign_that_would_dial_a_fixed_number(
+        owner, team, version, fixed_version, credential, django_capture_on_commit_callbacks):
+    campaign = started_before(team, version, credential, fixed_version)
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        assert campaigns_tick()["dispatched"] == 0
+    assert enqueued == [] and not Call.objects.exists()
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.status_reason) == (CampaignStatus.PAUSED, STOPPED)
+    assert set(CampaignContact.objects.values_list("status", "attempts")) == {(ContactStatus.PENDING, 0)}
+
+    # Said on the campaign's page and in the API; resuming is refused with the same why and fix.
+    page = Client()
+    page.force_login(owner)
+    assert escape(STOPPED) in page.get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
+    shown = api(owner).get(f"/api/campaigns/{campaign.pk}/").json()
+    assert (shown["status"], shown["status_reason"]) == ("paused", STOPPED)
+    with pytest.raises(CampaignNotReady) as refused:
+        campaign_resume(campaign=campaign)
+    assert refused.value.message == STOPPED[len("Paused so that no call goes out. "):]
+    resumed = assert_error_shape(api(owner).post(f"/api/campaigns/{campaign.pk}/resume/"), 400, "campaign_not_ready")
+    assert "917507161643" in resumed["message"]
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.PAUSED
+
+
+def test_a_call_queued_before_is_not_posted_and_pauses_its_campaign(
+        team, version, fixed_version, credential, django_capture_on_commit_callbacks):
+    # Queued while the campaign's version still dialled each contact; the version is then swapped under it.
+    campaign = make_campaign(team, version, credential, numbers=us_numbers(1), start=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        campaigns_tick()
+    call = Call.objects.get()
+    Campaign.objects.filter(pk=campaign.pk).update(flow_version=fixed_version)
+
+    verdict = campaign_precheck(call)
+    assert verdict == ("The flow version's Call step does not dial this contact's number, so the campaign was "
+                       "paused: not sent.")
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.status_reason) == (CampaignStatus.PAUSED, STOPPED)
+    contact = CampaignContact.objects.get()
+    assert (contact.status, contact.attempts) == (ContactStatus.PENDING, 0)  # not an attempt: nothing was dialled

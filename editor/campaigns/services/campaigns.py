@@ -38,7 +38,7 @@ from editor.campaigns.models import (
 )
 from editor.campaigns.window import is_zone
 from editor.common.errors import InvalidFields, ServiceError
-from editor.flowcore import campaign_refusal, contact_variables_used, dialling
+from editor.flowcore import campaign_refusal, campaign_stop_reason, contact_variables_used, dialling
 from editor.flows.models import FlowVersion
 
 logger = logging.getLogger(__name__)
@@ -322,6 +322,9 @@ def campaign_resume(*, campaign: Campaign) -> Campaign:
     if credential.rejected_at is not None:
         raise CampaignNotReady(f"Samespace still refuses the token of “{credential.name}” (401). Update the token "
                                "on the credentials page, then resume.")
+    stop = campaign_stop_reason(campaign.flow_version.document)
+    if stop:  # resuming would only be paused again by the dispatcher (services/dispatch.py)
+        raise CampaignNotReady(stop)
     target = S.SCHEDULED if campaign.starts_at and campaign.starts_at > clock.now() else S.RUNNING
     return campaign_transition(campaign=campaign, to=target, only_from=(S.PAUSED,))
 

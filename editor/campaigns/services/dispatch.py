@@ -7,7 +7,9 @@ Each tick (``campaigns_tick``, every CAMPAIGN_TICK_SECONDS from beat, safe to ru
    are final; a failed call is retried through ``next_attempt_at`` (never a Celery ETA) until the
    campaign's max attempts; a 401 does not use up an attempt (the campaign is paused instead);
 2. starts scheduled campaigns whose start time came, completes those past their end time;
-3. for each running campaign: pauses it if its credential is gone or refused, closes waiting
+3. for each running campaign: pauses it if its credential is gone or refused, or if its flow version's
+   Call step dials anything but each contact's number (a campaign made before campaigns refused such
+   versions: editor/flowcore/dialling.py), closes waiting
    contacts that joined the do-not-call list, completes it when every contact is final, and
    otherwise claims due contacts whose local calling window is open with
    ``select_for_update(skip_locked=True)``, creates their Call rows and enqueues ``place_call``
@@ -63,12 +65,13 @@ from editor.campaigns.services.campaigns import (
 from editor.campaigns.window import UTC as UTC_ZONE
 from editor.campaigns.window import window_open
 from editor.campaigns.window import zone as tz_of
-from editor.flowcore import contact_variables_used, validate
+from editor.flowcore import campaign_stop_reason, contact_variables_used, validate
 
 logger = logging.getLogger(__name__)
 S = CampaignStatus
 C = ContactStatus
 SLOT_EPSILON = timedelta(milliseconds=20)  # a slot this close is "now"
+STOPPED = "Paused so that no call goes out. "  # before campaign_stop_reason's why and how to fix it
 UNKNOWN_NOTE = ("Samespace may have placed this call (no clear answer), so it is not retried automatically. "
                 "Check, then use “call again” on the call's page if needed.")
 
@@ -150,6 +153,10 @@ def dispatch_campaign(campaign: Campaign, *, now: datetime) -> int:
         return 0
     if credential.rejected_at is not None:
         pause_for_credential(credential, credential_refused_reason(credential))
+        return 0
+    stop = campaign_stop_reason(campaign.flow_version.document)
+    if stop:  # what is dialled is what is shown: never one fixed number once per contact
+        _try(campaign, S.PAUSED, STOPPED + stop, (S.RUNNING,))
         return 0
     contacts = CampaignContact.objects.filter(campaign_id=campaign.pk)
     contacts.filter(status=C.PENDING).filter(on_dnc()).update(
@@ -267,8 +274,8 @@ def take_slot(campaign_id: int, *, spacing: float) -> datetime:
 
 
 def campaign_precheck(call: Call) -> str | SendLater | None:
-    """Right before a campaign call is posted: campaign state, end time, credential, do-not-call,
-    the callee's calling window and the send slot. Returns why it must not be sent (→ skipped,
+    """Right before a campaign call is posted: campaign state, end time, what the version dials,
+    credential, do-not-call, the callee's calling window and the send slot. Returns why it must not be sent (→ skipped,
     and the contact is updated), a SendLater (→ back to queued until its new slot), or None.
 
     A call whose slot went stale takes a fresh one; when that is only a moment away the worker
@@ -300,15 +307,19 @@ def campaign_precheck(call: Call) -> str | SendLater | None:
 CHECK_SQL = """
 SELECT cc.id, cc.timezone, c.id, c.status, c.status_reason, c.ends_at, c.timezone, c.window_start, c.window_end,
        c.weekdays, c.calls_per_minute,
-       EXISTS (SELECT 1 FROM campaigns_donotcall d WHERE d.team_id = c.team_id AND d.number = cc.number)
+       EXISTS (SELECT 1 FROM campaigns_donotcall d WHERE d.team_id = c.team_id AND d.number = cc.number),
+       {first_step}
 FROM campaigns_campaigncall link
 JOIN campaigns_campaigncontact cc ON cc.id = link.contact_id
 JOIN campaigns_campaign c ON c.id = cc.campaign_id
+JOIN flows_flowversion v ON v.id = c.flow_version_id
 WHERE link.call_id = %s
 """
+# The version's first step (its Call step) alone, not its whole document: JSON is read differently by each database.
+FIRST_STEP = {"postgresql": "v.document -> 'steps' -> 0", "sqlite": "json_extract(v.document, '$.steps[0]')"}
 CHECK_COLUMNS = ("id", "timezone", "campaign_id", "campaign__status", "campaign__status_reason", "campaign__ends_at",
                  "campaign__timezone", "campaign__window_start", "campaign__window_end", "campaign__weekdays",
-                 "campaign__calls_per_minute", "dnc")
+                 "campaign__calls_per_minute", "dnc", "first_step")
 
 
 @dataclass(frozen=True)
@@ -322,7 +333,7 @@ class Facts:
 
 def _read_facts(call_id: int) -> dict[str, Any] | None:
     with connection.cursor() as cursor:
-        cursor.execute(CHECK_SQL, [call_id])
+        cursor.execute(CHECK_SQL.format(first_step=FIRST_STEP[connection.vendor]), [call_id])
         found = cursor.fetchone()
     if found is None:
         return None
@@ -337,8 +348,9 @@ def _read_facts(call_id: int) -> dict[str, Any] | None:
     for key in ("campaign__window_start", "campaign__window_end"):
         if isinstance(row[key], str):
             row[key] = parse_time(row[key])
-    if isinstance(row["campaign__weekdays"], str):
-        row["campaign__weekdays"] = json.loads(row["campaign__weekdays"])
+    for key in ("campaign__weekdays", "first_step"):
+        if isinstance(row[key], str):
+            row[key] = json.loads(row[key])
     row["dnc"] = bool(row["dnc"])
     return row
 
@@ -364,6 +376,12 @@ def _check(call: Call) -> str | Facts:
     if ends_at and now >= ends_at:
         _close(contact, call, C.NOT_CALLED, "The campaign's end time came before this call.", now)
         return "The campaign's end time has passed: not sent."
+    # A call queued before the tick paused its campaign for what the version dials (campaign_stop_reason).
+    stop = campaign_stop_reason({"steps": [row["first_step"]]})
+    if stop:
+        _try(Campaign(pk=row["campaign_id"]), S.PAUSED, STOPPED + stop, (S.RUNNING,))
+        _wait(contact, call, "Not called: the campaign was paused (its Call step dials another number).")
+        return "The flow version's Call step does not dial this contact's number, so the campaign was paused: not sent."
     credential = call.credential
     if credential is not None and credential.rejected_at is not None:
         pause_for_credential(credential, credential_refused_reason(credential))

@@ -4,7 +4,9 @@ Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig, w
 400, and DRF reads JSON straight from the stream without that check at all. This middleware sits
 near the top of MIDDLEWARE and compares Content-Length with the limit for the kind of body:
 multipart/form-data (file uploads) may be up to API_MAX_UPLOAD_BYTES, any other body up to
-API_MAX_JSON_BYTES. API paths get the API's error shape; other pages a short HTML page.
+API_MAX_JSON_BYTES. API paths get the API's error shape; other pages a short HTML page. A form
+within those limits whose fields other than files hold more than DATA_UPLOAD_MAX_MEMORY_SIZE is found
+only while it is parsed: its 413 names that limit (editor/common/api/errors.py, form_fields_too_large).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from editor.common.api.errors import error_body, too_large_message
+from editor.common.api.errors import error_body, form_fields_too_large, too_large_message
 
 API_PREFIX = "/api/"
 # Paths that answer in the API's error shape too: the call-events hook (editor/events/urls.py), whose
@@ -30,8 +32,8 @@ def body_limit(request: HttpRequest) -> tuple[int, bool]:
     return settings.API_MAX_JSON_BYTES, False
 
 
-def too_large_response(request: HttpRequest, limit: int, *, upload: bool) -> HttpResponse:
-    message = too_large_message(limit, upload=upload)
+def too_large_response(request: HttpRequest, limit: int, *, upload: bool, message: str = "") -> HttpResponse:
+    message = message or too_large_message(limit, upload=upload)
     if request.path.startswith((API_PREFIX, HOOKS_PREFIX)):
         response: HttpResponse = JsonResponse(error_body(message, "too_large", {"limit_bytes": limit}), status=413)
         if request.path.startswith(HOOKS_PREFIX):
@@ -40,6 +42,12 @@ def too_large_response(request: HttpRequest, limit: int, *, upload: bool) -> Htt
         html = render_to_string("accounts/error.html", {"title": "Too large", "message": message}, request=request)
         response = HttpResponse(html, status=413)
     return response
+
+
+def form_fields_too_large_response(request: HttpRequest) -> HttpResponse:
+    """413 for a form whose fields (not its files) are over DATA_UPLOAD_MAX_MEMORY_SIZE, naming that limit."""
+    message, limit = form_fields_too_large()
+    return too_large_response(request, limit, upload=False, message=message)
 
 
 class RequestSizeLimitMiddleware:
@@ -59,5 +67,5 @@ class RequestSizeLimitMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # A form with more non-file data than DATA_UPLOAD_MAX_MEMORY_SIZE, read by a plain Django view.
         if isinstance(exception, RequestDataTooBig):
-            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, upload=False)
+            return form_fields_too_large_response(request)
         return None

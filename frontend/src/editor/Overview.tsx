@@ -3,7 +3,7 @@
 // one SVG path per colour, however many steps there are. Click or drag in it to move the view.
 import { Panel, useReactFlow, useStore } from "@xyflow/react";
 import { memo, useMemo, useRef, type PointerEvent } from "react";
-import { boundsOf, viewRect, type Sizes } from "./viewport";
+import { boundsOf, OVERVIEW_SIZE, viewRect, type Sizes } from "./viewport";
 import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import type { Diagnostic, FlowDocument } from "./types";
 
@@ -17,8 +17,7 @@ const COLORS: Record<string, string> = {
   error: "var(--fs-error)",
   other: "var(--fs-faint)",
 };
-const WIDTH = 200;
-const HEIGHT = 140;
+const { width: WIDTH, height: HEIGHT } = OVERVIEW_SIZE;
 
 interface Props {
   doc: FlowDocument;

@@ -7,13 +7,22 @@ import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import type { DraftStore } from "./store";
 import type { FlowDocument } from "./types";
 import {
-  boundsOf, contains, expectedCanvasSize, fitRect, grow, initialViewport, readableViewport, viewRect, windowedIds, type Rect,
+  boundsOf, contains, expectedCanvasSize, fitRect, FLOATING, grow, initialViewport, readableViewport, viewRect, windowedIds, type Insets, type Rect,
 } from "./viewport";
 
 /** The canvas element's box on screen, or null before it is drawn. */
 export function canvasBox(): DOMRect | null {
   const box = document.querySelector(".fs-canvas")?.getBoundingClientRect();
   return box && box.width > 0 ? box : null;
+}
+
+/** The screen boxes, relative to the canvas, of the controls floating over it (hidden ones left out). */
+function floatingBoxes(canvas: DOMRect | null): Rect[] {
+  if (!canvas) return [];
+  return [...document.querySelectorAll<HTMLElement>(FLOATING)]
+    .map((el) => el.getBoundingClientRect())
+    .filter((box) => box.width > 0 && box.height > 0)
+    .map((box) => ({ x: box.left - canvas.left, y: box.top - canvas.top, width: box.width, height: box.height }));
 }
 
 export function useView({ store, doc, keep, checking }: { store: DraftStore; doc: FlowDocument; keep: Set<string>; checking: boolean }) {
@@ -63,18 +72,18 @@ export function useView({ store, doc, keep, checking }: { store: DraftStore; doc
     onMove(vp);
   }, [rf, onMove]);
 
-  /** The whole flow, however small that makes it (the "fit" button). */
+  /** The whole flow, however small that makes it, clear of the floating controls (the "fit" button). */
   const fitAll = useCallback((duration = 0) => {
     const bounds = boundsOf(store.get().doc, measured);
     if (!bounds) return;
     const size = canvasSize();
-    go(fitRect(bounds, size.width, size.height), duration);
+    go(fitRect(bounds, size.width, size.height, floatingBoxes(canvasBox())), duration);
   }, [store, measured, canvasSize, go]);
 
   /** The whole flow if it fits at a readable zoom, else its start (opening, importing, tidying). */
   const showReadable = useCallback((duration = 0) => {
     const size = canvasSize();
-    const vp = readableViewport(store.get().doc, measured, size.width, size.height);
+    const vp = readableViewport(store.get().doc, measured, size.width, size.height, floatingBoxes(canvasBox()));
     if (vp) go(vp, duration);
   }, [store, measured, canvasSize, go]);
 
@@ -92,7 +101,7 @@ export function useView({ store, doc, keep, checking }: { store: DraftStore; doc
   }, [checking, showReadable]);
 
   /** Flow coordinates of the part of the canvas on screen, less an inset (in screen pixels). */
-  const visibleRect = useCallback((inset = { top: 0, right: 0, bottom: 0, left: 0 }): Rect | null => {
+  const visibleRect = useCallback((inset: Insets = { top: 0, right: 0, bottom: 0, left: 0 }): Rect | null => {
     const box = canvasBox();
     if (!box) return null;
     const a = rf.screenToFlowPosition({ x: box.left + inset.left, y: box.top + inset.top });

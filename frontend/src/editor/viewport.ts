@@ -100,12 +100,61 @@ export function boundsOf(doc: FlowDocument, sizes: Sizes): Rect | null {
   return minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }
 
-/** The viewport that shows all of `bounds` on a canvas of this size (never zoomed in past 1). */
-export function fitRect(bounds: Rect, width: number, height: number, padding = 0.12): Viewport {
-  const zoom = Math.max(0.1, Math.min(1, (width * (1 - 2 * padding)) / bounds.width, (height * (1 - 2 * padding)) / bounds.height));
+/** Screen room (px) kept between a fitted flow and the canvas's edges: the start's badge sits above the start step. */
+const MARGIN = 40;
+/** Screen room (px) kept between a fitted flow and what floats over the canvas. */
+const GAP = 16;
+
+export interface Insets {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/**
+ * The ways of keeping a flow clear of everything floating over the canvas (`covers`, screen boxes
+ * relative to the canvas's top-left corner): beside each cover on one of its four sides. Each way is
+ * the room to keep on each side of the canvas. A handful of covers, so at most a few hundred ways.
+ */
+function clearings(width: number, height: number, covers: Rect[]): Insets[] {
+  let ways: Insets[] = [{ top: MARGIN, right: MARGIN, bottom: MARGIN, left: MARGIN }];
+  for (const c of covers) {
+    const next: Insets[] = [];
+    for (const w of ways) {
+      next.push(
+        { ...w, top: Math.max(w.top, c.y + c.height + GAP) },
+        { ...w, bottom: Math.max(w.bottom, height - c.y + GAP) },
+        { ...w, left: Math.max(w.left, c.x + c.width + GAP) },
+        { ...w, right: Math.max(w.right, width - c.x + GAP) },
+      );
+    }
+    ways = next;
+  }
+  return ways;
+}
+
+/**
+ * The viewport that shows all of `bounds` on a canvas of this size (never zoomed in past 1), clear of
+ * the covers (the overview map, the zoom buttons...): of the ways to keep clear of them, the one that
+ * shows the flow biggest, then the one that leaves the most room around it.
+ */
+export function fitRect(bounds: Rect, width: number, height: number, covers: Rect[] = []): Viewport {
+  let best: { zoom: number; area: number; free: Insets } | null = null;
+  for (const free of clearings(width, height, covers.filter((c) => c.width > 0 && c.height > 0))) {
+    const w = width - free.left - free.right;
+    const h = height - free.top - free.bottom;
+    if (w <= 0 || h <= 0) continue;
+    const zoom = Math.max(0.1, Math.min(1, w / bounds.width, h / bounds.height));
+    const area = w * h;
+    if (!best || zoom > best.zoom + 1e-6 || (zoom > best.zoom - 1e-6 && area > best.area)) best = { zoom, area, free };
+  }
+  // A canvas too small to keep clear of anything: the whole of it.
+  const free = best?.free ?? { top: 0, right: 0, bottom: 0, left: 0 };
+  const zoom = best?.zoom ?? Math.max(0.1, Math.min(1, width / bounds.width, height / bounds.height));
   return {
-    x: width / 2 - (bounds.x + bounds.width / 2) * zoom,
-    y: height / 2 - (bounds.y + bounds.height / 2) * zoom,
+    x: free.left + (width - free.left - free.right) / 2 - (bounds.x + bounds.width / 2) * zoom,
+    y: free.top + (height - free.top - free.bottom) / 2 - (bounds.y + bounds.height / 2) * zoom,
     zoom,
   };
 }
@@ -116,11 +165,11 @@ function onStart(doc: FlowDocument, bounds: Rect, width: number, zoom: number): 
   return { x: width / 2 - (start.x + NODE_WIDTH / 2) * zoom, y: 50 - start.y * zoom, zoom };
 }
 
-/** The whole flow when it fits at a readable zoom, else its start at that zoom. */
-export function readableViewport(doc: FlowDocument, sizes: Sizes, width: number, height: number): Viewport | null {
+/** The whole flow, clear of the covers, when it fits so at a readable zoom; else its start at that zoom. */
+export function readableViewport(doc: FlowDocument, sizes: Sizes, width: number, height: number, covers: Rect[]): Viewport | null {
   const bounds = boundsOf(doc, sizes);
   if (!bounds) return null;
-  const fit = fitRect(bounds, width, height);
+  const fit = fitRect(bounds, width, height, covers);
   return fit.zoom >= READABLE_ZOOM ? fit : onStart(doc, bounds, width, READABLE_ZOOM);
 }
 
@@ -129,10 +178,30 @@ export function initialViewport(doc: FlowDocument, width: number, height: number
   const bounds = boundsOf(doc, new Map());
   if (!bounds) return { x: width / 2 - NODE_WIDTH / 2, y: 80, zoom: 1 };
   if (doc.steps.length > BIG_FLOW) return onStart(doc, bounds, width, WORKING_ZOOM);
-  return readableViewport(doc, new Map(), width, height) ?? fitRect(bounds, width, height);
+  const covers = expectedCovers(width, height);
+  return readableViewport(doc, new Map(), width, height, covers) ?? fitRect(bounds, width, height, covers);
 }
 
 /** The canvas size before it is on screen: the window minus the panels around it. */
 export function expectedCanvasSize(): { width: number; height: number } {
   return { width: Math.max(320, window.innerWidth - 220 - 340), height: Math.max(240, window.innerHeight - 56 - 52 - 44) };
+}
+
+/** What floats over the canvas (Canvas.tsx, Simulator.tsx): a fitted flow keeps clear of it. */
+export const FLOATING = ".fs-overview, .react-flow__controls, .fs-sim-toggle";
+/** The overview map's drawing (Overview.tsx), and the margin React Flow gives a panel. */
+export const OVERVIEW_SIZE = { width: 200, height: 140 };
+const PANEL_MARGIN = 15;
+
+/**
+ * Where the floating controls will be before the canvas is on screen (they are measured once it is):
+ * the overview map at the bottom right, its border included, and the zoom buttons at the bottom left.
+ */
+function expectedCovers(width: number, height: number): Rect[] {
+  const map = { width: OVERVIEW_SIZE.width + 2, height: OVERVIEW_SIZE.height + 2 };
+  const buttons = { width: 27, height: 82 };
+  return [
+    { x: width - PANEL_MARGIN - map.width, y: height - PANEL_MARGIN - map.height, ...map },
+    { x: PANEL_MARGIN, y: height - PANEL_MARGIN - buttons.height, ...buttons },
+  ];
 }
