@@ -1,6 +1,6 @@
 // How big a flow is as the server sees it: the bytes of the body a save sends, against the API's
-// limit for JSON bodies (API_MAX_JSON_BYTES, docs/api-contract.md), which the page passes as
-// config.maxBodyBytes.
+// limit for a save or check of a flow (API_MAX_FLOW_BYTES, docs/api-contract.md), which the page
+// passes as config.maxBodyBytes.
 import { forChecking } from "./doc";
 import type { FlowDocument } from "./types";
 
