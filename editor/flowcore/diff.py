@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import gc
 import marshal
+from collections import deque
 from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from itertools import compress, repeat
-from operator import and_, eq, is_, ne, not_, or_
+from itertools import chain, compress, repeat
+from operator import and_, eq, is_, is_not, itemgetter, ne, not_, or_
 from typing import Any
 
 from .parse import Extracted, extract
@@ -48,6 +49,8 @@ __all__ = ["RefRule", "StepKey", "diff_documents", "field_changes", "is_empty", 
            "step_keys", "summary_line"]  # fmt: skip
 
 POSITION_KEYS = frozenset({"x", "y"})
+_PLACED = frozenset({"x", "y", "label"})  # the keys of an editor's layout entry
+_TEXT_OR_NONE = frozenset({str, type(None)})
 _MISSING = object()
 
 
@@ -102,6 +105,32 @@ def _exact(same: list[bool], olds: list[Any], news: list[Any], version: int = 4)
     for place in list(compress(range(len(same)), same)):
         if not _quick_same(olds[place], news[place]):
             same[place] = False
+
+
+def _exact_entries(same: list[bool], olds: list[Any], news: list[Any]) -> None:
+    """``_exact`` for layout entries, whose canvas positions are not compared.
+
+    A pair equal by ``==`` has the same keys, and a label equal to a text is a text: so when the old
+    side's entries have no key but ``x``, ``y`` and ``label`` and their labels are text (or absent),
+    every pair equal by ``==`` is equal as JSON whatever the types of ``x`` and ``y``. That is read in
+    two C-level passes over the old side; otherwise only the entries that are not like that are
+    marshalled.
+    """
+    try:
+        label_types = set(map(type, map(dict.get, olds, repeat("label"))))
+        if label_types <= _TEXT_OR_NONE and set(chain.from_iterable(olds)) <= _PLACED:
+            return
+        labels = map(dict.get, olds, repeat("label"))
+        plain = list(map(and_, map(_PLACED.issuperset, olds), map(_TEXT_OR_NONE.__contains__, map(type, labels))))
+    except TypeError:  # an entry that is not an object
+        _exact(same, olds, news)
+        return
+    odd = list(compress(range(len(same)), map(and_, same, map(not_, plain))))
+    if odd:
+        checked = [True] * len(odd)
+        _exact(checked, [olds[place] for place in odd], [news[place] for place in odd])
+        for place, ok in zip(odd, checked, strict=True):
+            same[place] = ok
 
 
 def parts(document: Any) -> Extracted:
@@ -192,6 +221,48 @@ class RefRule:
                     step = {**step, "id": now["id"]}
             result.append(step)
         return result
+
+    def settled(self, old: Any, new: Any) -> bool:
+        """Whether a ``next_step`` (either may be missing) reads as ``new`` once its text references
+        follow the renames, value for value as JSON, naming no id that only a rename brought (a step
+        that does is looked at field by field, ``names_new``)."""
+        if type(old) is str:
+            return old not in self.back and self.renames.get(old, old) == new
+        if type(old) is dict:
+            if type(new) is not dict or old.keys() != new.keys():
+                return False
+            back, renames = self.back, self.renames
+            for key, ref in old.items():
+                if type(ref) is str:
+                    if ref in back or renames.get(ref, ref) != new[key]:
+                        return False
+                elif not same_value(ref, new[key]):
+                    return False
+            return True
+        if old is _MISSING or new is _MISSING:
+            return old is new
+        return same_value(old, new)
+
+    def unchanged(self, olds: list[dict[str, Any]], news: list[dict[str, Any]], renamed: list[bool]) -> list[bool]:
+        """For pairs of objects that have ids: whether each old step, given the new one's id where
+        ``renamed`` and its references following the renames, is the new step, value for value as JSON
+        (``followed``, ``naming_new`` and ``_exact`` of it in fewer passes).
+
+        The old step's copy takes the new one's id and ``next_step`` (when those are ``settled``) and is
+        compared with a copy of the new one: both copies then share their objects alike, which
+        ``_exact``'s one marshal per side needs (a copy shares every value with its original).
+        """
+        olds_next = list(map(dict.get, olds, repeat("next_step"), repeat(_MISSING)))
+        news_next = list(map(dict.get, news, repeat("next_step"), repeat(_MISSING)))
+        settled = list(map(self.settled, olds_next, news_next))
+        probes, copies = list(map(dict.copy, olds)), list(map(dict.copy, news))
+        new_ids = map(itemgetter("id"), compress(news, renamed))
+        deque(map(dict.__setitem__, compress(probes, renamed), repeat("id"), new_ids), 0)
+        linked = list(map(and_, settled, map(is_not, olds_next, repeat(_MISSING))))
+        deque(map(dict.__setitem__, compress(probes, linked), repeat("next_step"), compress(news_next, linked)), 0)
+        same = list(map(and_, settled, map(eq, probes, copies)))
+        _exact(same, probes, copies)
+        return same
 
     def naming_new(self, steps: list[Any]) -> list[bool]:
         """``names_new`` of each step, in one pass over their references when they are plain."""
@@ -377,12 +448,16 @@ def _step_entries(
         renamed = list(map(ne, old_ids, new_ids))
         again = list(compress(range(len(same)), map(or_, refs.touching(news), renamed)))
         olds_again, news_again = [olds[p] for p in again], [news[p] for p in again]
-        followed = refs.followed(olds_again, news_again, [renamed[p] for p in again])
-        same_again = list(map(eq, followed, news_again))
-        _exact(same_again, followed, news_again)
-        for p, ok, naming in zip(again, same_again, refs.naming_new(olds_again), strict=True):
-            same[p] = ok and not naming  # its references (and id) only followed renames
-            if same[p] and renamed[p]:
+        renamed_again = [renamed[p] for p in again]
+        if old.plain and new.plain:
+            same_again = refs.unchanged(olds_again, news_again, renamed_again)
+        else:
+            followed = refs.followed(olds_again, news_again, renamed_again)
+            same_again = list(map(and_, map(eq, followed, news_again), map(not_, refs.naming_new(olds_again))))
+            _exact(same_again, followed, news_again)
+        for p, ok in zip(again, same_again, strict=True):
+            same[p] = ok  # its references (and id) only followed renames
+            if ok and renamed[p]:
                 fields_at[p] = [_change("id", olds[p]["id"], news[p]["id"])]
     for p in compress(range(len(same)), map(eq, same, repeat(False))):
         fields_at[p] = field_changes(olds[p], news[p], refs=refs)
@@ -411,7 +486,7 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
     entries = list(old.values())
     others = list(map(new.get, targets, repeat(_MISSING)))
     same = list(map(eq, entries, others))
-    _exact(same, entries, others)
+    _exact_entries(same, entries, others)
     changes: list[dict[str, Any]] = []
     found = len(keys) - others.count(_MISSING)
     quiet = map(and_, same, map(is_, targets, keys))  # unchanged and not moved to another id: nothing to say

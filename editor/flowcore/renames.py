@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import compress, repeat
-from operator import add, and_, eq, itemgetter, ne, not_
+from operator import add, and_, eq, itemgetter, le, ne, not_
 from typing import Any
 
 from .parse import Extracted, extract, id_text
@@ -197,20 +197,23 @@ def _alone_renames(
     new_layout: Mapping[str, Any],
     voted: set[Any],
 ) -> dict[str, str]:
-    """The renames among pairs that have no rival: same type and two clues (C-level passes first)."""
-    olds_of, news_of = list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
+    """The renames among pairs that have no rival: same type and two clues (C-level passes; the
+    bodies are compared only for the pairs that have one clue besides them)."""
+    if not pairs:
+        return {}
+    olds_of, news_of = zip(*pairs, strict=True)
     places_a = list(map(old.first.__getitem__, olds_of))
     places_b = list(map(new.first.__getitem__, news_of))
     steps_a = list(map(old.steps.__getitem__, places_a))
     steps_b = list(map(new.steps.__getitem__, places_b))
-    same_type = map(eq, map(dict.get, steps_a, repeat("type")), map(dict.get, steps_b, repeat("type")))
+    typed = list(map(eq, map(dict.get, steps_a, repeat("type")), map(dict.get, steps_b, repeat("type"))))
     entries_a = list(map(old_layout.get, olds_of))
     same_entry = map(and_, map(isinstance, entries_a, repeat(dict)), map(eq, entries_a, map(new_layout.get, news_of)))
-    clues = map(add, map(add, map(eq, places_a, places_b), map(voted.__contains__, pairs)), same_entry)
-    renames: dict[str, str] = {}
-    for a, b, typed, score, step_a, step_b in zip(olds_of, news_of, same_type, clues, steps_a, steps_b, strict=True):
-        if typed and (score >= 2 or (score == 1 and _same_body(step_a, step_b))):
-            renames[a] = b
+    clues = list(map(add, map(add, map(eq, places_a, places_b), map(voted.__contains__, pairs)), same_entry))
+    renames = dict(compress(pairs, map(and_, typed, map(le, repeat(2), clues))))
+    for place in compress(range(len(pairs)), map(and_, typed, map(eq, clues, repeat(1)))):
+        if _same_body(steps_a[place], steps_b[place]):
+            renames[olds_of[place]] = news_of[place]
     return renames
 
 

@@ -1,6 +1,7 @@
 // The editor's side of the REST API (docs/api-contract.md). Bodies are the types generated from the
 // OpenAPI schema; requests carrying the canvas's document say so, as the schema only knows its
 // looser wire form.
+import { forChecking, type CheckedDocument } from "./doc";
 import { request, type Method } from "./http";
 import type { FlowDocument, Schemas } from "./types";
 
@@ -18,8 +19,9 @@ export class Api {
     return `flows/${this.flowId}/${path}`;
   }
 
+  /** Checks what the checker reads of the document (doc.ts, forChecking). */
   validate(document: FlowDocument, signal?: AbortSignal) {
-    const body: WithDocument<Schemas["ValidateDocumentRequest"]> = { document };
+    const body: Omit<Schemas["ValidateDocumentRequest"], "document"> & { document: CheckedDocument } = { document: forChecking(document) };
     return this.call<Schemas["ValidationResult"]>("POST", "flows/validate/", body, signal);
   }
 
