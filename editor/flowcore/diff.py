@@ -38,7 +38,7 @@ from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from itertools import chain, compress, repeat
-from operator import and_, eq, is_, is_not, itemgetter, ne, not_, or_
+from operator import and_, eq, is_, is_not, itemgetter, ne, not_
 from typing import Any
 
 from .parse import Extracted, extract
@@ -105,6 +105,22 @@ def _exact(same: list[bool], olds: list[Any], news: list[Any], version: int = 4)
     for place in list(compress(range(len(same)), same)):
         if not _quick_same(olds[place], news[place]):
             same[place] = False
+
+
+_BLOCK = 256  # pairs compared together: their steps stay in the processor's cache between passes
+
+
+def _equal(olds: list[Any], news: list[Any]) -> list[bool]:
+    """Whether each pair is equal as JSON: ``==``, then ``_exact`` of the pairs found equal, a block of
+    pairs at a time, so that marshal reads steps that ``==`` has just read (two documents of 10,000
+    steps do not fit in the cache: read whole, each pass over them reads them from memory again)."""
+    same: list[bool] = []
+    for start in range(0, len(olds), _BLOCK):
+        olds_block, news_block = olds[start : start + _BLOCK], news[start : start + _BLOCK]
+        block = list(map(eq, olds_block, news_block))
+        _exact(block, olds_block, news_block)
+        same += block
+    return same
 
 
 def _exact_entries(same: list[bool], olds: list[Any], news: list[Any]) -> None:
@@ -246,22 +262,31 @@ class RefRule:
     def unchanged(self, olds: list[dict[str, Any]], news: list[dict[str, Any]], renamed: list[bool]) -> list[bool]:
         """For pairs of objects that have ids: whether each old step, given the new one's id where
         ``renamed`` and its references following the renames, is the new step, value for value as JSON
-        (``followed``, ``naming_new`` and ``_exact`` of it in fewer passes).
+        (``followed``, ``naming_new`` and ``_exact`` of it in fewer passes), a block at a time (``_equal``).
 
         The old step's copy takes the new one's id and ``next_step`` (when those are ``settled``) and is
         compared with a copy of the new one: both copies then share their objects alike, which
         ``_exact``'s one marshal per side needs (a copy shares every value with its original).
         """
-        olds_next = list(map(dict.get, olds, repeat("next_step"), repeat(_MISSING)))
-        news_next = list(map(dict.get, news, repeat("next_step"), repeat(_MISSING)))
-        settled = list(map(self.settled, olds_next, news_next))
-        probes, copies = list(map(dict.copy, olds)), list(map(dict.copy, news))
-        new_ids = map(itemgetter("id"), compress(news, renamed))
-        deque(map(dict.__setitem__, compress(probes, renamed), repeat("id"), new_ids), 0)
-        linked = list(map(and_, settled, map(is_not, olds_next, repeat(_MISSING))))
-        deque(map(dict.__setitem__, compress(probes, linked), repeat("next_step"), compress(news_next, linked)), 0)
-        same = list(map(and_, settled, map(eq, probes, copies)))
-        _exact(same, probes, copies)
+        renames, back, settled_one = self.renames, self.back, self.settled
+        same: list[bool] = []
+        for start in range(0, len(olds), _BLOCK):
+            olds_block, news_block = olds[start : start + _BLOCK], news[start : start + _BLOCK]
+            olds_next = list(map(dict.get, olds_block, repeat("next_step"), repeat(_MISSING)))
+            news_next = list(map(dict.get, news_block, repeat("next_step"), repeat(_MISSING)))
+            settled = [
+                old not in back and renames.get(old, old) == new if type(old) is str else settled_one(old, new)
+                for old, new in zip(olds_next, news_next, strict=True)
+            ]  # the usual text reference read here, the others by ``settled``
+            probes, copies = list(map(dict.copy, olds_block)), list(map(dict.copy, news_block))
+            renamed_block = renamed[start : start + _BLOCK]
+            new_ids = map(itemgetter("id"), compress(news_block, renamed_block))
+            deque(map(dict.__setitem__, compress(probes, renamed_block), repeat("id"), new_ids), 0)
+            linked = list(map(and_, settled, map(is_not, olds_next, repeat(_MISSING))))
+            deque(map(dict.__setitem__, compress(probes, linked), repeat("next_step"), compress(news_next, linked)), 0)
+            block = list(map(and_, settled, map(eq, probes, copies)))
+            _exact(block, probes, copies)
+            same += block
         return same
 
     def naming_new(self, steps: list[Any]) -> list[bool]:
@@ -357,7 +382,7 @@ def diff_documents(before: Any, after: Any) -> dict[str, Any]:
 def _diff(before: Any, after: Any) -> dict[str, Any]:
     old, new = parts(before), parts(after)
     old_index, new_index = StepIndex(old.steps), StepIndex(new.steps)
-    same_places = list(map(eq, old.steps, new.steps)) if len(old.steps) == len(new.steps) else None
+    same_places = _equal(old.steps, new.steps) if len(old.steps) == len(new.steps) else None
     renames = match_renames(old_index, new_index, old.layout, new.layout, same_places)
     pairs = _Pairs(old_index, new_index, renames)
     entries = _step_entries(pairs, old_index, new_index, RefRule(renames), same_places)
@@ -441,12 +466,15 @@ def _step_entries(
         old_ids = [old.ids[i] for i in pairs.olds]  # type: ignore[index]
         new_ids = [new.ids[j] for j in pairs.news]
         old_nths = [old.nths[i] for i in pairs.olds]  # type: ignore[index]
-    same = list(same_places) if pairs.aligned and same_places is not None else list(map(eq, olds, news))
-    _exact(same, olds, news)
+    same = list(same_places) if pairs.aligned and same_places is not None else _equal(olds, news)
     fields_at: dict[int, list[dict[str, Any]]] = {}
     if refs.renames:
         renamed = list(map(ne, old_ids, new_ids))
-        again = list(compress(range(len(same)), map(or_, refs.touching(news), renamed)))
+        # The pairs that differ, and those equal as they stand that name an id a rename involves (a
+        # change: ``touches``); a renamed pair differs by its id.
+        kept = list(compress(range(len(same)), same))
+        touched = compress(kept, refs.touching([news[p] for p in kept]))
+        again = sorted(chain(compress(range(len(same)), map(not_, same)), touched))
         olds_again, news_again = [olds[p] for p in again], [news[p] for p in again]
         renamed_again = [renamed[p] for p in again]
         if old.plain and new.plain:
@@ -495,7 +523,10 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
         if other is _MISSING:
             changes.append({"change": "removed", "id": key, "entry": entry})
             continue
-        fields = [] if same[place] else field_changes(entry, other, ignore=POSITION_KEYS)
+        if same[place]:  # not quiet, so moved to the renamed step's id
+            changes.append({"change": "changed", "id": key, "new_id": target, "fields": []})
+            continue
+        fields = field_changes(entry, other, ignore=POSITION_KEYS)
         if fields or target != key:
             change: dict[str, Any] = {"change": "changed", "id": key}
             if target != key:
@@ -522,7 +553,8 @@ def _summary(diff: dict[str, Any], kept_ids: Collection[str]) -> dict[str, int]:
         key = (entry.get("new_id", entry["id"]), entry["nth"])
         if "new_id" in entry:
             renamed.add(key)
-        if any(field["field"] != "id" for field in entry["fields"]):
+        fields = entry["fields"]
+        if len(fields) > 1 or fields[0]["field"] != "id":  # more than its id (a changed entry has fields)
             edited.add(key)
     for entry in diff["layout"]:  # a new label or note changes how a kept step reads
         sid = entry.get("new_id", entry["id"])

@@ -88,6 +88,7 @@ def test_it_answers_413_for_a_json_body_over_the_limit(api_as, settings):
 
 def test_it_answers_413_before_authentication(settings):
     settings.API_MAX_JSON_BYTES = 100
+    settings.API_MAX_FLOW_BYTES = 100  # a PUT of a flow is a save (editor/common/api/middleware.py)
     response = APIClient().generic("PUT", "/api/flows/1/", "x" * 101, content_type="application/json")
     assert_error_shape(response, 413)
 

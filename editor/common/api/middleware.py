@@ -3,13 +3,16 @@
 Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig, which becomes a
 400, and DRF reads JSON straight from the stream without that check at all. This middleware sits
 near the top of MIDDLEWARE and compares Content-Length with the limit for the kind of body:
-multipart/form-data (file uploads) may be up to API_MAX_UPLOAD_BYTES, any other body up to
-API_MAX_JSON_BYTES. API paths get the API's error shape; other pages a short HTML page. A form
-within those limits whose fields other than files hold more than DATA_UPLOAD_MAX_MEMORY_SIZE is found
-only while it is parsed: its 413 names that limit (editor/common/api/errors.py, form_fields_too_large).
+multipart/form-data (file uploads) may be up to API_MAX_UPLOAD_BYTES, the editor's save or check of a
+whole flow up to API_MAX_FLOW_BYTES, any other body up to API_MAX_JSON_BYTES. API paths get the API's
+error shape; other pages a short HTML page. A form within those limits whose fields other than files
+hold more than DATA_UPLOAD_MAX_MEMORY_SIZE is found only while it is parsed: its 413 names that limit
+(editor/common/api/errors.py, form_fields_too_large).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -24,11 +27,20 @@ API_PREFIX = "/api/"
 HOOKS_PREFIX = "/hooks/"
 
 
+# A save of a flow (PATCH, PUT) and the check of a document (POST): the bodies that carry a whole
+# flow with its positions (API_MAX_FLOW_BYTES).
+FLOW_SAVE_PATH = re.compile(r"/api/flows/[0-9]+/")
+FLOW_CHECK_PATH = "/api/flows/validate/"
+
+
 def body_limit(request: HttpRequest) -> tuple[int, bool]:
     """(limit in bytes, is an upload) for this request's body."""
     content_type = request.META.get("CONTENT_TYPE", "").lower()
     if content_type.startswith("multipart/form-data"):
         return settings.API_MAX_UPLOAD_BYTES, True
+    saves = request.method in ("PATCH", "PUT") and FLOW_SAVE_PATH.fullmatch(request.path)
+    if saves or (request.method == "POST" and request.path == FLOW_CHECK_PATH):
+        return max(settings.API_MAX_FLOW_BYTES, settings.API_MAX_JSON_BYTES), False
     return settings.API_MAX_JSON_BYTES, False
 
 
