@@ -141,8 +141,10 @@ def measure_browser(repeat: int) -> None:
 
             def ready_at(url: str, mark: str) -> float:
                 page.goto(url)
-                page.wait_for_function(f"window.{mark} && window.{mark}.readyAt", timeout=120_000)
-                return page.evaluate(f"window.{mark}.readyAt")
+                # A function, not an expression: the site's Content-Security-Policy (script-src 'self')
+                # forbids the eval Playwright would run an expression's text through.
+                return page.wait_for_function(f"() => window.{mark} && window.{mark}.readyAt",
+                                              timeout=120_000).json_value()  # fmt: skip
 
             ready_at(editor_url, "__flowEditor")  # warm the server and the caches
             for _ in range(repeat):

@@ -28,6 +28,7 @@ SQLITE_PATHS = (
     "campaigns/test_outcomes.py",
     "events/test_hook.py",
     "events/test_counts.py",
+    "events/test_migration_counts.py",
     "events/test_payload.py",
     "events/test_outcomes_api.py",
 )

@@ -8,7 +8,7 @@ A constraint is enforced the same way by both: the rows of the call are stored o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -23,10 +23,12 @@ def _fill(field: models.Field, now: Any) -> Any:
     return field.get_default()
 
 
-def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert ``rows`` (tuples of plain values in the order of the attribute names ``names``, such as
     ``campaign_id``) into ``model``'s table; every other column gets its default. Call it inside a
-    transaction. Returns the number of rows written."""
+    transaction. Returns the number of rows written (no statement at all for none)."""
+    if not rows:
+        return 0
     meta = model._meta
     given = [meta.get_field(name) for name in names]
     rest = [f for f in meta.concrete_fields if f not in given and not f.primary_key]

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api } from "./api";
 import { blockFor } from "./blocks";
 import { Canvas, type Selection } from "./Canvas";
-import { CountsContext, useStepCounts } from "./counts";
+import { CountsContext, type CountsFilter, EVERY_CALL, useFlowCampaigns, useStepCounts } from "./counts";
+import { CountsFilterBar } from "./CountsFilterBar";
 import { ConflictDialog, ImportDialog, PublishDialog, ShortcutsDialog, VersionsDialog } from "./Dialogs";
 import { makeStart, moveSteps } from "./doc";
 import { GraphCache, groupProblems, parseEdgeId } from "./graph";
@@ -71,7 +72,9 @@ export function App({ boot }: { boot: Boot }) {
   const [latestVersion, setLatestVersion] = useState(initialFlow.latest_version);
   const [busyLayout, setBusyLayout] = useState(false);
   const [countsOn, setCountsOn] = useState(false);
-  const stepCounts = useStepCounts(api, latestVersion, countsOn);
+  const [countsFilter, setCountsFilter] = useState<CountsFilter>(EVERY_CALL);
+  const stepCounts = useStepCounts(api, latestVersion, countsOn, countsFilter);
+  const flowCampaigns = useFlowCampaigns(api, config.flowId, latestVersion, countsOn);
 
   // Over the size limit, checks are not sent (useSaving measures the size).
   const [tooBig, setTooBig] = useState(false);
@@ -309,6 +312,9 @@ export function App({ boot }: { boot: Boot }) {
               onAddBlock={edits.addBlock} onInit={onInit} only={view.only} onMove={view.onMove} onFit={() => view.fitAll(200)}
             >
               {notice && <NoticeBar notice={notice} onDismiss={() => setNotice(null)} />}
+              {countsOn && latestVersion !== null && (
+                <CountsFilterBar version={latestVersion} filter={countsFilter} campaigns={flowCampaigns} onChange={setCountsFilter} />
+              )}
               {countsOn && stepCounts.failed && (
                 <div className="fs-notice alert alert-warning shadow-sm" role="status">The counts could not be loaded.</div>
               )}
