@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 
 from editor.accounts.selectors import role_subquery
 from editor.flowcore import diff_documents, summary_line
@@ -20,6 +21,14 @@ def flows_for_user(*, user: AbstractBaseUser, include_archived: bool = False) ->
     if not include_archived:
         qs = qs.filter(is_archived=False)
     return qs
+
+
+def flow_with_document_text(*, user: AbstractBaseUser, pk: int) -> Flow | None:
+    """The flow with its document as the stored JSON text (``document_text``), never decoded: the
+    editor's page embeds it as it is (decoding a 50,000-step document took 0.26 s, encoding it again
+    0.3 to 0.7 s)."""
+    text = Cast("document", output_field=TextField())
+    return flows_for_user(user=user).defer("document").annotate(document_text=text).filter(pk=pk).first()
 
 
 def versions_for_flow(*, flow: Flow) -> QuerySet[FlowVersion]:

@@ -1,5 +1,6 @@
 """The editor's save and check of a whole flow may be bigger than other JSON bodies
-(API_MAX_FLOW_BYTES): a flow the API took without positions still saves once the canvas lays it out."""
+(API_MAX_FLOW_BYTES): a flow the API took without positions still saves once the canvas lays it out.
+The editor's page embeds the stored document as it is, safely."""
 
 from __future__ import annotations
 
@@ -80,3 +81,19 @@ def test_the_editor_measures_against_the_flow_limit(owner_client, team, owner, s
     page = owner_client.get(f"/flows/{flow.pk}/edit")
     config = json.loads(page.content.decode().split('id="editor-config" type="application/json">')[1].split("<")[0])
     assert config["maxBodyBytes"] == 7_000_000
+
+
+def test_the_editor_page_embeds_the_stored_document_safely(owner_client, team, owner):
+    from editor.flows.services.flows import flow_create
+
+    document = big_document(3)
+    document["steps"][1]["text"] = "</script><script>alert(1)</script> & more"
+    flow = flow_create(team=team, user=owner, name="Tricky <b>", document=document)
+    page = owner_client.get(f"/flows/{flow.pk}/edit").content.decode()
+    embedded = page.split('<script id="editor-flow" type="application/json">')[1].split("</script>")[0]
+    assert "<" not in embedded and ">" not in embedded and "&" not in embedded
+    data = json.loads(embedded)
+    flow.refresh_from_db()
+    assert data["document"] == flow.document
+    assert data["name"] == "Tricky <b>" and data["id"] == flow.pk and data["revision"] == flow.revision
+    assert owner_client.get("/flows/999999/edit").status_code == 404
