@@ -32,15 +32,15 @@ Linear passes over both documents; values are compared by JSON type and value (`
 from __future__ import annotations
 
 import gc
-import marshal
-from collections import deque
 from collections.abc import Collection, Iterator
-from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from itertools import chain, compress, repeat
-from operator import and_, eq, is_, is_not, itemgetter, ne, not_
+from operator import and_, eq, is_, ne, not_
 from typing import Any
 
+from .diff_refs import MISSING as _MISSING
+from .diff_refs import RefRule
+from .jsonequal import equal_pairs, exact, exact_entries, same_value
 from .parse import Extracted, extract
 from .renames import match_renames
 from .stepindex import StepIndex, StepKey, step_keys
@@ -49,104 +49,6 @@ __all__ = ["RefRule", "StepKey", "diff_documents", "field_changes", "is_empty", 
            "step_keys", "summary_line"]  # fmt: skip
 
 POSITION_KEYS = frozenset({"x", "y"})
-_PLACED = frozenset({"x", "y", "label"})  # the keys of an editor's layout entry
-_TEXT_OR_NONE = frozenset({str, type(None)})
-_MISSING = object()
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """JSON equality: like ``==`` but ``1``, ``1.0`` and ``true`` are different values."""
-    pending = [(a, b)]
-    while pending:
-        x, y = pending.pop()
-        if x is y:
-            continue
-        if type(x) is not type(y):
-            return False
-        if isinstance(x, dict):
-            if x.keys() != y.keys():
-                return False
-            pending.extend((x[key], y[key]) for key in x)
-        elif isinstance(x, list):
-            if len(x) != len(y):
-                return False
-            pending.extend(zip(x, y, strict=True))
-        elif x != y:
-            return False
-    return True
-
-
-def _quick_same(a: Any, b: Any) -> bool:
-    if a is b:
-        return True
-    if a != b:
-        return False
-    try:  # equal by ==; the same bytes also mean the same JSON types (marshal format 2 keeps no references)
-        if marshal.dumps(a, 2) == marshal.dumps(b, 2):
-            return True
-    except ValueError:
-        pass
-    return same_value(a, b)
-
-
-def _exact(same: list[bool], olds: list[Any], news: list[Any], version: int = 4) -> None:
-    """Clear the flags of the pairs equal by ``==`` but not as JSON (``1``, ``1.0``, ``true``).
-
-    One marshal of each side's equal values (C-level): equal bytes mean equal JSON types and values.
-    Format 4 is the fastest but marks objects met more than once, so it is used where both sides share
-    their objects alike (two documents read from JSON, or copies of one another); format 2 marks
-    nothing. When the bytes differ, the pairs are looked at one by one.
-    """
-    try:
-        if marshal.dumps(list(compress(olds, same)), version) == marshal.dumps(list(compress(news, same)), version):
-            return
-    except ValueError:
-        pass
-    for place in list(compress(range(len(same)), same)):
-        if not _quick_same(olds[place], news[place]):
-            same[place] = False
-
-
-_BLOCK = 256  # pairs compared together: their steps stay in the processor's cache between passes
-
-
-def _equal(olds: list[Any], news: list[Any]) -> list[bool]:
-    """Whether each pair is equal as JSON: ``==``, then ``_exact`` of the pairs found equal, a block of
-    pairs at a time, so that marshal reads steps that ``==`` has just read (two documents of 10,000
-    steps do not fit in the cache: read whole, each pass over them reads them from memory again)."""
-    same: list[bool] = []
-    for start in range(0, len(olds), _BLOCK):
-        olds_block, news_block = olds[start : start + _BLOCK], news[start : start + _BLOCK]
-        block = list(map(eq, olds_block, news_block))
-        _exact(block, olds_block, news_block)
-        same += block
-    return same
-
-
-def _exact_entries(same: list[bool], olds: list[Any], news: list[Any]) -> None:
-    """``_exact`` for layout entries, whose canvas positions are not compared.
-
-    A pair equal by ``==`` has the same keys, and a label equal to a text is a text: so when the old
-    side's entries have no key but ``x``, ``y`` and ``label`` and their labels are text (or absent),
-    every pair equal by ``==`` is equal as JSON whatever the types of ``x`` and ``y``. That is read in
-    two C-level passes over the old side; otherwise only the entries that are not like that are
-    marshalled.
-    """
-    try:
-        label_types = set(map(type, map(dict.get, olds, repeat("label"))))
-        if label_types <= _TEXT_OR_NONE and set(chain.from_iterable(olds)) <= _PLACED:
-            return
-        labels = map(dict.get, olds, repeat("label"))
-        plain = list(map(and_, map(_PLACED.issuperset, olds), map(_TEXT_OR_NONE.__contains__, map(type, labels))))
-    except TypeError:  # an entry that is not an object
-        _exact(same, olds, news)
-        return
-    odd = list(compress(range(len(same)), map(and_, same, map(not_, plain))))
-    if odd:
-        checked = [True] * len(odd)
-        _exact(checked, [olds[place] for place in odd], [news[place] for place in odd])
-        for place, ok in zip(odd, checked, strict=True):
-            same[place] = ok
 
 
 def parts(document: Any) -> Extracted:
@@ -165,163 +67,6 @@ def _change(field: str | None, old: Any, new: Any, branch: str | None = None) ->
     if new is not _MISSING:
         change["new"] = new
     return change
-
-
-def _naming(steps: list[Any], names: AbstractSet[str]) -> list[bool]:
-    """Whether each step's ``next_step`` names one of ``names`` (TypeError or AttributeError when a step
-    is not an object or a branch is not hashable: the caller then looks at each step on its own)."""
-    targets = [step.get("next_step") for step in steps]
-    return [
-        target in names if type(target) is str else type(target) is dict and not names.isdisjoint(target.values())
-        for target in targets
-    ]
-
-
-def _shared(mine: str, theirs: Any) -> Any:
-    return theirs if mine == theirs else mine
-
-
-class RefRule:
-    """When a step reference is unchanged: the same value, or the old id of a renamed step become its new id.
-
-    Both sides must be text for a rename to be followed (an id written ``3`` that became ``"thanks"`` is a
-    change), and a reference to a new id that was not renamed from the old one is a change. The rule is
-    the same read from either side, so a diff and the diff back mirror each other.
-    """
-
-    def __init__(self, renames: dict[str, str]) -> None:
-        self.renames = renames
-        self.back = {new: old for old, new in renames.items()}
-        self.names = renames.keys() | self.back.keys()
-
-    def same(self, old: Any, new: Any) -> bool:
-        if isinstance(old, str) and old in self.renames:
-            return isinstance(new, str) and new == self.renames[old]
-        if isinstance(new, str) and new in self.back:
-            return False
-        return same_value(old, new)
-
-    def follow(self, step: Any) -> Any:
-        """The step with its text references to renamed steps following them (as ``same`` allows)."""
-        if not self.renames or not isinstance(step, dict) or "next_step" not in step:
-            return step
-        target, renames = step["next_step"], self.renames
-        if isinstance(target, dict):
-            moved: Any = {key: renames.get(ref, ref) if isinstance(ref, str) else ref for key, ref in target.items()}
-        else:
-            moved = renames.get(target, target) if isinstance(target, str) else target
-        return {**step, "next_step": moved}
-
-    def followed(self, steps: list[Any], news: list[Any], renamed: list[bool]) -> list[Any]:
-        """``follow`` of each step, with the id of its pair in ``news`` where ``renamed``.
-
-        A reference that then reads as in ``news`` takes that side's object, so that both sides share
-        their objects alike and one marshal of each compares them (``_exact``).
-        """
-        renames, result = self.renames, []
-        for step, now, rename in zip(steps, news, renamed, strict=True):
-            if isinstance(step, dict):
-                target = step.get("next_step", _MISSING)
-                now_target = now.get("next_step") if isinstance(now, dict) else None
-                if type(target) is str:
-                    moved = renames.get(target, target)
-                    step = {**step, "next_step": now_target if moved == now_target else moved}
-                elif type(target) is dict:
-                    now_target = now_target if type(now_target) is dict else {}
-                    moved = {key: _shared(renames.get(ref, ref), now_target.get(key)) if isinstance(ref, str) else ref
-                             for key, ref in target.items()}  # fmt: skip
-                    step = {**step, "next_step": moved}
-                elif target is not _MISSING:
-                    step = self.follow(step)
-                if rename:
-                    step = {**step, "id": now["id"]}
-            result.append(step)
-        return result
-
-    def settled(self, old: Any, new: Any) -> bool:
-        """Whether a ``next_step`` (either may be missing) reads as ``new`` once its text references
-        follow the renames, value for value as JSON, naming no id that only a rename brought (a step
-        that does is looked at field by field, ``names_new``)."""
-        if type(old) is str:
-            return old not in self.back and self.renames.get(old, old) == new
-        if type(old) is dict:
-            if type(new) is not dict or old.keys() != new.keys():
-                return False
-            back, renames = self.back, self.renames
-            for key, ref in old.items():
-                if type(ref) is str:
-                    if ref in back or renames.get(ref, ref) != new[key]:
-                        return False
-                elif not same_value(ref, new[key]):
-                    return False
-            return True
-        if old is _MISSING or new is _MISSING:
-            return old is new
-        return same_value(old, new)
-
-    def unchanged(self, olds: list[dict[str, Any]], news: list[dict[str, Any]], renamed: list[bool]) -> list[bool]:
-        """For pairs of objects that have ids: whether each old step, given the new one's id where
-        ``renamed`` and its references following the renames, is the new step, value for value as JSON
-        (``followed``, ``naming_new`` and ``_exact`` of it in fewer passes), a block at a time (``_equal``).
-
-        The old step's copy takes the new one's id and ``next_step`` (when those are ``settled``) and is
-        compared with a copy of the new one: both copies then share their objects alike, which
-        ``_exact``'s one marshal per side needs (a copy shares every value with its original).
-        """
-        renames, back, settled_one = self.renames, self.back, self.settled
-        same: list[bool] = []
-        for start in range(0, len(olds), _BLOCK):
-            olds_block, news_block = olds[start : start + _BLOCK], news[start : start + _BLOCK]
-            olds_next = list(map(dict.get, olds_block, repeat("next_step"), repeat(_MISSING)))
-            news_next = list(map(dict.get, news_block, repeat("next_step"), repeat(_MISSING)))
-            settled = [
-                old not in back and renames.get(old, old) == new if type(old) is str else settled_one(old, new)
-                for old, new in zip(olds_next, news_next, strict=True)
-            ]  # the usual text reference read here, the others by ``settled``
-            probes, copies = list(map(dict.copy, olds_block)), list(map(dict.copy, news_block))
-            renamed_block = renamed[start : start + _BLOCK]
-            new_ids = map(itemgetter("id"), compress(news_block, renamed_block))
-            deque(map(dict.__setitem__, compress(probes, renamed_block), repeat("id"), new_ids), 0)
-            linked = list(map(and_, settled, map(is_not, olds_next, repeat(_MISSING))))
-            deque(map(dict.__setitem__, compress(probes, linked), repeat("next_step"), compress(news_next, linked)), 0)
-            block = list(map(and_, settled, map(eq, probes, copies)))
-            _exact(block, probes, copies)
-            same += block
-        return same
-
-    def naming_new(self, steps: list[Any]) -> list[bool]:
-        """``names_new`` of each step, in one pass over their references when they are plain."""
-        try:
-            return _naming(steps, self.back.keys())
-        except (AttributeError, TypeError):
-            return [self.names_new(step) for step in steps]
-
-    def names_new(self, step: Any) -> bool:
-        """Whether a step (of the old side) refers to an id that only a rename brought."""
-        target = step.get("next_step") if isinstance(step, dict) else None
-        refs = target.values() if isinstance(target, dict) else (target,)
-        return any(isinstance(ref, str) and ref in self.back for ref in refs)
-
-    def touches(self, step: Any) -> bool:
-        """Whether a step names an id the renames involve (its references then need the rule)."""
-        if not self.renames or not isinstance(step, dict):
-            return False
-        target = step.get("next_step")
-        if isinstance(target, str):
-            return target in self.names
-        if not isinstance(target, dict):
-            return False
-        try:
-            return not self.names.isdisjoint(target.values())
-        except TypeError:  # a branch that is not a plain value: look at each one
-            return any(isinstance(ref, str) and ref in self.names for ref in target.values())
-
-    def touching(self, steps: list[Any]) -> list[bool]:
-        """``touches`` of each step, in one pass over their references when they are plain."""
-        try:
-            return _naming(steps, self.names)
-        except (AttributeError, TypeError):  # a step that is not an object, or an odd reference
-            return [self.touches(step) for step in steps]
 
 
 _PLAIN = RefRule({})
@@ -382,7 +127,7 @@ def diff_documents(before: Any, after: Any) -> dict[str, Any]:
 def _diff(before: Any, after: Any) -> dict[str, Any]:
     old, new = parts(before), parts(after)
     old_index, new_index = StepIndex(old.steps), StepIndex(new.steps)
-    same_places = _equal(old.steps, new.steps) if len(old.steps) == len(new.steps) else None
+    same_places = equal_pairs(old.steps, new.steps) if len(old.steps) == len(new.steps) else None
     renames = match_renames(old_index, new_index, old.layout, new.layout, same_places)
     pairs = _Pairs(old_index, new_index, renames)
     entries = _step_entries(pairs, old_index, new_index, RefRule(renames), same_places)
@@ -466,7 +211,7 @@ def _step_entries(
         old_ids = [old.ids[i] for i in pairs.olds]  # type: ignore[index]
         new_ids = [new.ids[j] for j in pairs.news]
         old_nths = [old.nths[i] for i in pairs.olds]  # type: ignore[index]
-    same = list(same_places) if pairs.aligned and same_places is not None else _equal(olds, news)
+    same = list(same_places) if pairs.aligned and same_places is not None else equal_pairs(olds, news)
     fields_at: dict[int, list[dict[str, Any]]] = {}
     if refs.renames:
         renamed = list(map(ne, old_ids, new_ids))
@@ -482,7 +227,7 @@ def _step_entries(
         else:
             followed = refs.followed(olds_again, news_again, renamed_again)
             same_again = list(map(and_, map(eq, followed, news_again), map(not_, refs.naming_new(olds_again))))
-            _exact(same_again, followed, news_again)
+            exact(same_again, followed, news_again)
         for p, ok in zip(again, same_again, strict=True):
             same[p] = ok  # its references (and id) only followed renames
             if ok and renamed[p]:
@@ -514,7 +259,7 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
     entries = list(old.values())
     others = list(map(new.get, targets, repeat(_MISSING)))
     same = list(map(eq, entries, others))
-    _exact_entries(same, entries, others)
+    exact_entries(same, entries, others)
     changes: list[dict[str, Any]] = []
     found = len(keys) - others.count(_MISSING)
     quiet = map(and_, same, map(is_, targets, keys))  # unchanged and not moved to another id: nothing to say
