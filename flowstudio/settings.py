@@ -89,6 +89,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+if SANDBOX_ENABLED:
+    # The demo credential follows the port this development server is served on (editor/calls/middleware.py).
+    MIDDLEWARE.append("editor.calls.middleware.DemoSandboxPortMiddleware")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -387,6 +391,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # (editor/common/api/middleware.py); multipart/form-data uploads have their own, larger limit.
 API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 5 * 1024 * 1024)
 API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# The editor's save of a whole flow (PATCH or PUT /api/flows/{id}/) and its check (POST
+# /api/flows/validate/) may be bigger: the canvas gives every step a position, which grows a compact
+# flow by a third or more, so a flow the API took under API_MAX_JSON_BYTES without positions still
+# saves once laid out (editor/common/api/middleware.py).
+API_MAX_FLOW_BYTES = env_int("API_MAX_FLOW_BYTES", 2 * API_MAX_JSON_BYTES)
 # Django's own check (non-file form data, request.body) matches the JSON limit; uploaded
 # files bigger than FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_JSON_BYTES

@@ -14,5 +14,8 @@ os.environ.setdefault("CACHE_URL", "locmem://")
 
 from flowstudio.settings import *  # noqa: E402,F403
 
+# Test clients pretend to be served on port 80: the demo credential stays where a test puts it
+# (tests/project/test_production_traps.py adds the middleware back to test it).
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "editor.calls.middleware.DemoSandboxPortMiddleware"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"

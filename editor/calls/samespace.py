@@ -118,6 +118,19 @@ def check_base_url(url: str) -> str | None:
     return None
 
 
+def is_development_sandbox(url: str) -> bool:
+    """Whether ``url`` is the sandbox of a development server: plain http to a host of
+    SAMESPACE_INSECURE_HOSTS, at SANDBOX_BASE_PATH (the one place plain http may go)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a malformed port
+    except ValueError:
+        return False
+    insecure = {_normal_host(h) for h in settings.SAMESPACE_INSECURE_HOSTS}
+    return (parts.scheme == "http" and _normal_host(parts.hostname or "") in insecure
+            and parts.path.rstrip("/") == SANDBOX_BASE_PATH)
+
+
 def endpoint(base_url: str) -> str:
     return base_url.rstrip("/") + CALL_PATH
 

@@ -1,4 +1,5 @@
-"""Page downloads of the campaigns area that are not pages: an import's rejected rows and the
+"""Page downloads of the campaigns area that are not pages: an import's rejected rows (contacts or
+do-not-call numbers) and the
 do-not-call list as CSV (the same streams as the API's: editor/campaigns/api/imports.py, exports.py)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from editor.campaigns.api.imports import import_of, rejected_response
+from editor.campaigns.api.imports import dnc_import_of, import_of, rejected_response
 from editor.campaigns.filters import DoNotCallFilters
 from editor.campaigns.selectors import dnc_csv, dnc_listed
 from editor.common.csvsafe import csv_download
@@ -18,6 +19,12 @@ from editor.common.csvsafe import csv_download
 @require_GET
 def import_rejected(request: HttpRequest, campaign_id: int, import_id: int) -> StreamingHttpResponse:
     return rejected_response(import_of(request.user, campaign_id, import_id))
+
+
+@login_required
+@require_GET
+def dnc_import_rejected(request: HttpRequest, import_id: int) -> StreamingHttpResponse:
+    return rejected_response(dnc_import_of(request.user, import_id))
 
 
 @login_required

@@ -234,17 +234,25 @@ class ContactImport(models.Model):
 
 
 class RejectedRow(models.Model):
-    """Every rejected row of an import, for the rejected rows' CSV download. The report itself keeps
-    only the first CONTACT_IMPORT_REPORT_ROWS of each kind (editor/campaigns/services/contacts.py)."""
+    """Every rejected row of an import (of contacts or of do-not-call numbers), for the rejected rows'
+    CSV download (services/rejected.py). The report itself keeps only the first
+    CONTACT_IMPORT_REPORT_ROWS of each kind (editor/campaigns/services/contacts.py)."""
 
-    contact_import = models.ForeignKey(ContactImport, on_delete=models.CASCADE, related_name="rejections")
+    contact_import = models.ForeignKey(ContactImport, null=True, blank=True, on_delete=models.CASCADE,
+                                       related_name="rejections")
+    dnc_import = models.ForeignKey("DncImport", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="rejections")
     line = models.PositiveIntegerField()
     value = models.CharField(max_length=100, blank=True, default="")
     reason = models.CharField(max_length=300)
 
     class Meta:
         ordering = ["contact_import", "line"]
-        indexes = [models.Index(fields=["contact_import", "line"], name="rejected_row_by_line")]
+        indexes = [models.Index(fields=["contact_import", "line"], name="rejected_row_by_line"),
+                   models.Index(fields=["dnc_import", "line"], name="dnc_rejected_row_by_line")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(contact_import__isnull=False, dnc_import__isnull=True)
+            | models.Q(contact_import__isnull=True, dnc_import__isnull=False), name="rejected_row_of_one_import")]
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"

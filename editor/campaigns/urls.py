@@ -17,4 +17,6 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/<str:verb>", views.campaign_action, name="campaign_action"),
     path("do-not-call/", views.dnc_list, name="dnc_list"),
     path("do-not-call/export.csv", downloads.dnc_export, name="dnc_export"),
+    path("do-not-call/imports/<int:import_id>/rejected.csv", downloads.dnc_import_rejected,
+         name="dnc_import_rejected"),
 ]

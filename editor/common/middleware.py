@@ -10,12 +10,11 @@ every field a view reads from ``request.POST`` directly. API bodies are checked 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from editor.common.api.middleware import too_large_response
+from editor.common.api.middleware import form_fields_too_large_response
 
 API_PREFIX = "/api/"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -39,7 +38,7 @@ class NulCharacterMiddleware:
         except RequestDataTooBig:
             # More form data than DATA_UPLOAD_MAX_MEMORY_SIZE: 413 like any other body over its limit
             # (read here, before CsrfViewMiddleware would turn it into a 400).
-            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, upload=False)
+            return form_fields_too_large_response(request)
         if nul:
             message = "A field holds a NUL character (\\0), which cannot be stored. Remove it and send the form again."
             context = {"title": "Bad request", "message": message}

@@ -91,9 +91,10 @@ class ProcessingScheduled(models.Model):
 
 
 class StepCount(models.Model):
-    """Calls of one published version, on one day (the call's creation date, UTC), per step; the rows
-    of ``day`` 0001-01-01 hold every day together (editor/events/counts.py, ALL_DAYS). ``campaign`` 0
-    counts every call; a campaign's id, the calls placed for that campaign (editor/events/hooks.py).
+    """Calls of one published version, on the days ``period`` and ``day`` say (the call's creation date,
+    UTC), per step: one day, every day (``day`` 0001-01-01), part of a month or of a year, a year
+    (editor/events/counts.py). ``campaign`` 0 counts every call; a campaign's id, the calls placed for
+    that campaign (editor/events/hooks.py).
 
     ``branch`` empty: ``reached`` calls entered the step and ``ended`` ended there. ``branch`` set
     (a branch key: ``next``, a digit, ``*``, ``success``, ``fail``): ``reached`` calls took it.
@@ -104,8 +105,8 @@ class StepCount(models.Model):
     day = models.DateField()
     # A plain id, not a foreign key: events does not depend on campaigns (pyproject.toml's layers).
     campaign = models.BigIntegerField(default=0)
-    # 0: the calls of ``day`` (or of every day, on ALL_DAYS); 1: of the month starting on ``day``, so that a
-    # date range reads its whole months from one row each (editor/events/counts.py).
+    # Which days the row holds, from ``day`` (editor/events/counts.py: DAY, MONTH_UNTIL, MONTH_FROM,
+    # YEAR_UNTIL, YEAR_FROM, YEAR), so that any date range reads a few rows per step.
     period = models.PositiveSmallIntegerField(default=0)
     step_id = models.CharField(max_length=200)
     branch = models.CharField(max_length=64, blank=True, default="")

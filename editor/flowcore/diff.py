@@ -32,14 +32,15 @@ Linear passes over both documents; values are compared by JSON type and value (`
 from __future__ import annotations
 
 import gc
-import marshal
 from collections.abc import Collection, Iterator
-from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from itertools import compress, repeat
-from operator import and_, eq, is_, ne, not_, or_
+from itertools import chain, compress, repeat
+from operator import and_, eq, is_, ne, not_
 from typing import Any
 
+from .diff_refs import MISSING as _MISSING
+from .diff_refs import RefRule
+from .jsonequal import equal_pairs, exact, exact_entries, same_value
 from .parse import Extracted, extract
 from .renames import match_renames
 from .stepindex import StepIndex, StepKey, step_keys
@@ -48,60 +49,6 @@ __all__ = ["RefRule", "StepKey", "diff_documents", "field_changes", "is_empty", 
            "step_keys", "summary_line"]  # fmt: skip
 
 POSITION_KEYS = frozenset({"x", "y"})
-_MISSING = object()
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """JSON equality: like ``==`` but ``1``, ``1.0`` and ``true`` are different values."""
-    pending = [(a, b)]
-    while pending:
-        x, y = pending.pop()
-        if x is y:
-            continue
-        if type(x) is not type(y):
-            return False
-        if isinstance(x, dict):
-            if x.keys() != y.keys():
-                return False
-            pending.extend((x[key], y[key]) for key in x)
-        elif isinstance(x, list):
-            if len(x) != len(y):
-                return False
-            pending.extend(zip(x, y, strict=True))
-        elif x != y:
-            return False
-    return True
-
-
-def _quick_same(a: Any, b: Any) -> bool:
-    if a is b:
-        return True
-    if a != b:
-        return False
-    try:  # equal by ==; the same bytes also mean the same JSON types (marshal format 2 keeps no references)
-        if marshal.dumps(a, 2) == marshal.dumps(b, 2):
-            return True
-    except ValueError:
-        pass
-    return same_value(a, b)
-
-
-def _exact(same: list[bool], olds: list[Any], news: list[Any], version: int = 4) -> None:
-    """Clear the flags of the pairs equal by ``==`` but not as JSON (``1``, ``1.0``, ``true``).
-
-    One marshal of each side's equal values (C-level): equal bytes mean equal JSON types and values.
-    Format 4 is the fastest but marks objects met more than once, so it is used where both sides share
-    their objects alike (two documents read from JSON, or copies of one another); format 2 marks
-    nothing. When the bytes differ, the pairs are looked at one by one.
-    """
-    try:
-        if marshal.dumps(list(compress(olds, same)), version) == marshal.dumps(list(compress(news, same)), version):
-            return
-    except ValueError:
-        pass
-    for place in list(compress(range(len(same)), same)):
-        if not _quick_same(olds[place], news[place]):
-            same[place] = False
 
 
 def parts(document: Any) -> Extracted:
@@ -120,112 +67,6 @@ def _change(field: str | None, old: Any, new: Any, branch: str | None = None) ->
     if new is not _MISSING:
         change["new"] = new
     return change
-
-
-def _naming(steps: list[Any], names: AbstractSet[str]) -> list[bool]:
-    """Whether each step's ``next_step`` names one of ``names`` (TypeError or AttributeError when a step
-    is not an object or a branch is not hashable: the caller then looks at each step on its own)."""
-    targets = [step.get("next_step") for step in steps]
-    return [
-        target in names if type(target) is str else type(target) is dict and not names.isdisjoint(target.values())
-        for target in targets
-    ]
-
-
-def _shared(mine: str, theirs: Any) -> Any:
-    return theirs if mine == theirs else mine
-
-
-class RefRule:
-    """When a step reference is unchanged: the same value, or the old id of a renamed step become its new id.
-
-    Both sides must be text for a rename to be followed (an id written ``3`` that became ``"thanks"`` is a
-    change), and a reference to a new id that was not renamed from the old one is a change. The rule is
-    the same read from either side, so a diff and the diff back mirror each other.
-    """
-
-    def __init__(self, renames: dict[str, str]) -> None:
-        self.renames = renames
-        self.back = {new: old for old, new in renames.items()}
-        self.names = renames.keys() | self.back.keys()
-
-    def same(self, old: Any, new: Any) -> bool:
-        if isinstance(old, str) and old in self.renames:
-            return isinstance(new, str) and new == self.renames[old]
-        if isinstance(new, str) and new in self.back:
-            return False
-        return same_value(old, new)
-
-    def follow(self, step: Any) -> Any:
-        """The step with its text references to renamed steps following them (as ``same`` allows)."""
-        if not self.renames or not isinstance(step, dict) or "next_step" not in step:
-            return step
-        target, renames = step["next_step"], self.renames
-        if isinstance(target, dict):
-            moved: Any = {key: renames.get(ref, ref) if isinstance(ref, str) else ref for key, ref in target.items()}
-        else:
-            moved = renames.get(target, target) if isinstance(target, str) else target
-        return {**step, "next_step": moved}
-
-    def followed(self, steps: list[Any], news: list[Any], renamed: list[bool]) -> list[Any]:
-        """``follow`` of each step, with the id of its pair in ``news`` where ``renamed``.
-
-        A reference that then reads as in ``news`` takes that side's object, so that both sides share
-        their objects alike and one marshal of each compares them (``_exact``).
-        """
-        renames, result = self.renames, []
-        for step, now, rename in zip(steps, news, renamed, strict=True):
-            if isinstance(step, dict):
-                target = step.get("next_step", _MISSING)
-                now_target = now.get("next_step") if isinstance(now, dict) else None
-                if type(target) is str:
-                    moved = renames.get(target, target)
-                    step = {**step, "next_step": now_target if moved == now_target else moved}
-                elif type(target) is dict:
-                    now_target = now_target if type(now_target) is dict else {}
-                    moved = {key: _shared(renames.get(ref, ref), now_target.get(key)) if isinstance(ref, str) else ref
-                             for key, ref in target.items()}  # fmt: skip
-                    step = {**step, "next_step": moved}
-                elif target is not _MISSING:
-                    step = self.follow(step)
-                if rename:
-                    step = {**step, "id": now["id"]}
-            result.append(step)
-        return result
-
-    def naming_new(self, steps: list[Any]) -> list[bool]:
-        """``names_new`` of each step, in one pass over their references when they are plain."""
-        try:
-            return _naming(steps, self.back.keys())
-        except (AttributeError, TypeError):
-            return [self.names_new(step) for step in steps]
-
-    def names_new(self, step: Any) -> bool:
-        """Whether a step (of the old side) refers to an id that only a rename brought."""
-        target = step.get("next_step") if isinstance(step, dict) else None
-        refs = target.values() if isinstance(target, dict) else (target,)
-        return any(isinstance(ref, str) and ref in self.back for ref in refs)
-
-    def touches(self, step: Any) -> bool:
-        """Whether a step names an id the renames involve (its references then need the rule)."""
-        if not self.renames or not isinstance(step, dict):
-            return False
-        target = step.get("next_step")
-        if isinstance(target, str):
-            return target in self.names
-        if not isinstance(target, dict):
-            return False
-        try:
-            return not self.names.isdisjoint(target.values())
-        except TypeError:  # a branch that is not a plain value: look at each one
-            return any(isinstance(ref, str) and ref in self.names for ref in target.values())
-
-    def touching(self, steps: list[Any]) -> list[bool]:
-        """``touches`` of each step, in one pass over their references when they are plain."""
-        try:
-            return _naming(steps, self.names)
-        except (AttributeError, TypeError):  # a step that is not an object, or an odd reference
-            return [self.touches(step) for step in steps]
 
 
 _PLAIN = RefRule({})
@@ -286,7 +127,7 @@ def diff_documents(before: Any, after: Any) -> dict[str, Any]:
 def _diff(before: Any, after: Any) -> dict[str, Any]:
     old, new = parts(before), parts(after)
     old_index, new_index = StepIndex(old.steps), StepIndex(new.steps)
-    same_places = list(map(eq, old.steps, new.steps)) if len(old.steps) == len(new.steps) else None
+    same_places = equal_pairs(old.steps, new.steps) if len(old.steps) == len(new.steps) else None
     renames = match_renames(old_index, new_index, old.layout, new.layout, same_places)
     pairs = _Pairs(old_index, new_index, renames)
     entries = _step_entries(pairs, old_index, new_index, RefRule(renames), same_places)
@@ -370,19 +211,26 @@ def _step_entries(
         old_ids = [old.ids[i] for i in pairs.olds]  # type: ignore[index]
         new_ids = [new.ids[j] for j in pairs.news]
         old_nths = [old.nths[i] for i in pairs.olds]  # type: ignore[index]
-    same = list(same_places) if pairs.aligned and same_places is not None else list(map(eq, olds, news))
-    _exact(same, olds, news)
+    same = list(same_places) if pairs.aligned and same_places is not None else equal_pairs(olds, news)
     fields_at: dict[int, list[dict[str, Any]]] = {}
     if refs.renames:
         renamed = list(map(ne, old_ids, new_ids))
-        again = list(compress(range(len(same)), map(or_, refs.touching(news), renamed)))
+        # The pairs that differ, and those equal as they stand that name an id a rename involves (a
+        # change: ``touches``); a renamed pair differs by its id.
+        kept = list(compress(range(len(same)), same))
+        touched = compress(kept, refs.touching([news[p] for p in kept]))
+        again = sorted(chain(compress(range(len(same)), map(not_, same)), touched))
         olds_again, news_again = [olds[p] for p in again], [news[p] for p in again]
-        followed = refs.followed(olds_again, news_again, [renamed[p] for p in again])
-        same_again = list(map(eq, followed, news_again))
-        _exact(same_again, followed, news_again)
-        for p, ok, naming in zip(again, same_again, refs.naming_new(olds_again), strict=True):
-            same[p] = ok and not naming  # its references (and id) only followed renames
-            if same[p] and renamed[p]:
+        renamed_again = [renamed[p] for p in again]
+        if old.plain and new.plain:
+            same_again = refs.unchanged(olds_again, news_again, renamed_again)
+        else:
+            followed = refs.followed(olds_again, news_again, renamed_again)
+            same_again = list(map(and_, map(eq, followed, news_again), map(not_, refs.naming_new(olds_again))))
+            exact(same_again, followed, news_again)
+        for p, ok in zip(again, same_again, strict=True):
+            same[p] = ok  # its references (and id) only followed renames
+            if ok and renamed[p]:
                 fields_at[p] = [_change("id", olds[p]["id"], news[p]["id"])]
     for p in compress(range(len(same)), map(eq, same, repeat(False))):
         fields_at[p] = field_changes(olds[p], news[p], refs=refs)
@@ -411,7 +259,7 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
     entries = list(old.values())
     others = list(map(new.get, targets, repeat(_MISSING)))
     same = list(map(eq, entries, others))
-    _exact(same, entries, others)
+    exact_entries(same, entries, others)
     changes: list[dict[str, Any]] = []
     found = len(keys) - others.count(_MISSING)
     quiet = map(and_, same, map(is_, targets, keys))  # unchanged and not moved to another id: nothing to say
@@ -420,7 +268,10 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
         if other is _MISSING:
             changes.append({"change": "removed", "id": key, "entry": entry})
             continue
-        fields = [] if same[place] else field_changes(entry, other, ignore=POSITION_KEYS)
+        if same[place]:  # not quiet, so moved to the renamed step's id
+            changes.append({"change": "changed", "id": key, "new_id": target, "fields": []})
+            continue
+        fields = field_changes(entry, other, ignore=POSITION_KEYS)
         if fields or target != key:
             change: dict[str, Any] = {"change": "changed", "id": key}
             if target != key:
@@ -447,7 +298,8 @@ def _summary(diff: dict[str, Any], kept_ids: Collection[str]) -> dict[str, int]:
         key = (entry.get("new_id", entry["id"]), entry["nth"])
         if "new_id" in entry:
             renamed.add(key)
-        if any(field["field"] != "id" for field in entry["fields"]):
+        fields = entry["fields"]
+        if len(fields) > 1 or fields[0]["field"] != "id":  # more than its id (a changed entry has fields)
             edited.add(key)
     for entry in diff["layout"]:  # a new label or note changes how a kept step reads
         sid = entry.get("new_id", entry["id"])

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import compress, repeat
-from operator import add, and_, eq, itemgetter, ne, not_
+from operator import add, and_, eq, is_not, itemgetter, le, ne, not_
 from typing import Any
 
 from .parse import Extracted, extract, id_text
@@ -77,34 +77,31 @@ def _same_body(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return x == y
 
 
-def _layout_keys(ids: list[str], index: StepIndex, layout: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
-    """The ids that have a layout entry, and a key for each: its step's type and the entry's size,
-    place and label (equal for equal entries; entries that differ elsewhere may share one). C-level
-    passes, with stand-ins when a value is not hashable."""
+def _layout_keys(ids: list[str], layout: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    """The ids that have a layout entry, and a key for each: the entry's place and label (equal for
+    equal entries; entries that differ elsewhere, or whose steps differ in type, may share one)."""
     entries = list(map(layout.get, ids))
     placed = list(map(isinstance, entries, repeat(dict)))
     ids, entries = list(compress(ids, placed)), list(compress(entries, placed))
-    kinds = map(dict.get, map(index.steps.__getitem__, map(index.first.__getitem__, ids)), repeat("type"))
-    fields = (map(dict.get, entries, repeat(name)) for name in ("x", "y", "label"))
-    keys = list(zip(kinds, map(len, entries), *fields, strict=True))
-    try:
-        set(keys)
-    except TypeError:  # a value that is not hashable
-        keys = [tuple(map(_frozen, key)) for key in keys]
-    return ids, keys
+    return ids, list(zip(*(map(dict.get, entries, repeat(name)) for name in ("x", "y", "label")), strict=True))
 
 
 def _layout_pairs(
     gone: list[str], added: list[str], old: StepIndex, new: StepIndex, old_layout: Mapping[str, Any],
     new_layout: Mapping[str, Any],
 ) -> set[tuple[str, str]] | Iterable[tuple[str, str]]:  # fmt: skip
-    """The pairs worth scoring among steps of the same type with the same layout entry."""
-    old_ids, old_keys = _layout_keys(gone, old, old_layout)
-    new_ids, new_keys = _layout_keys(added, new, new_layout)
-    old_one, new_one = dict(zip(old_keys, old_ids, strict=True)), dict(zip(new_keys, new_ids, strict=True))
+    """The pairs worth scoring among steps with the same layout entry (the scoring checks their types)."""
+    old_ids, old_keys = _layout_keys(gone, old_layout)
+    new_ids, new_keys = _layout_keys(added, new_layout)
+    try:
+        old_one, new_one = dict(zip(old_keys, old_ids, strict=True)), dict(zip(new_keys, new_ids, strict=True))
+    except TypeError:  # a value that is not hashable: stand-ins
+        old_keys = [tuple(map(_frozen, key)) for key in old_keys]
+        new_keys = [tuple(map(_frozen, key)) for key in new_keys]
+        old_one, new_one = dict(zip(old_keys, old_ids, strict=True)), dict(zip(new_keys, new_ids, strict=True))
     if len(old_one) == len(old_ids) and len(new_one) == len(new_ids):  # no two entries alike on a side
-        both = list(old_one.keys() & new_one.keys())
-        return zip(map(old_one.__getitem__, both), map(new_one.__getitem__, both), strict=True)
+        partners = list(map(new_one.get, old_one))
+        return compress(zip(old_one.values(), partners, strict=True), map(is_not, partners, repeat(None)))
     old_groups: defaultdict[Any, list[str]] = defaultdict(list)
     new_groups: defaultdict[Any, list[str]] = defaultdict(list)
     for groups, keys, ids in ((old_groups, old_keys, old_ids), (new_groups, new_keys, new_ids)):
@@ -132,8 +129,8 @@ def _layout_pairs(
 
 def _votes(was_steps: list[Any], now_steps: list[Any], gone: AbstractSet[str], added: AbstractSet[str]) -> set[Any]:
     """``(old id, new id)`` for each reference of a kept step that went from a gone id to an added one."""
-    was_targets = [step.get("next_step") for step in was_steps]
-    now_targets = [step.get("next_step") for step in now_steps]
+    was_targets = list(map(dict.get, was_steps, repeat("next_step")))  # kept steps: objects with ids
+    now_targets = list(map(dict.get, now_steps, repeat("next_step")))
     voted = {
         (was, now)
         for was, now in zip(was_targets, now_targets, strict=True)
@@ -197,20 +194,23 @@ def _alone_renames(
     new_layout: Mapping[str, Any],
     voted: set[Any],
 ) -> dict[str, str]:
-    """The renames among pairs that have no rival: same type and two clues (C-level passes first)."""
-    olds_of, news_of = list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
+    """The renames among pairs that have no rival: same type and two clues (C-level passes; the
+    bodies are compared only for the pairs that have one clue besides them)."""
+    if not pairs:
+        return {}
+    olds_of, news_of = zip(*pairs, strict=True)
     places_a = list(map(old.first.__getitem__, olds_of))
     places_b = list(map(new.first.__getitem__, news_of))
     steps_a = list(map(old.steps.__getitem__, places_a))
     steps_b = list(map(new.steps.__getitem__, places_b))
-    same_type = map(eq, map(dict.get, steps_a, repeat("type")), map(dict.get, steps_b, repeat("type")))
+    typed = list(map(eq, map(dict.get, steps_a, repeat("type")), map(dict.get, steps_b, repeat("type"))))
     entries_a = list(map(old_layout.get, olds_of))
     same_entry = map(and_, map(isinstance, entries_a, repeat(dict)), map(eq, entries_a, map(new_layout.get, news_of)))
-    clues = map(add, map(add, map(eq, places_a, places_b), map(voted.__contains__, pairs)), same_entry)
-    renames: dict[str, str] = {}
-    for a, b, typed, score, step_a, step_b in zip(olds_of, news_of, same_type, clues, steps_a, steps_b, strict=True):
-        if typed and (score >= 2 or (score == 1 and _same_body(step_a, step_b))):
-            renames[a] = b
+    clues = list(map(add, map(add, map(eq, places_a, places_b), map(voted.__contains__, pairs)), same_entry))
+    renames = dict(compress(pairs, map(and_, typed, map(le, repeat(2), clues))))
+    for place in compress(range(len(pairs)), map(and_, typed, map(eq, clues, repeat(1)))):
+        if _same_body(steps_a[place], steps_b[place]):
+            renames[olds_of[place]] = news_of[place]
     return renames
 
 

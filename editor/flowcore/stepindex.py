@@ -9,6 +9,7 @@ of thousands of steps (bench/diff.py).
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from .parse import id_text
@@ -33,7 +34,7 @@ def step_keys(steps: list[Any]) -> list[StepKey]:
 def _plain_ids(steps: list[Any]) -> list[str] | None:
     """The ids when every step is an object with a text id and no two share one; else None."""
     try:
-        ids = [step["id"] for step in steps]
+        ids = list(map(itemgetter("id"), steps))
     except (KeyError, TypeError):  # a step that is not an object, or has no id
         return None
     if set(map(type, ids)) - {str}:

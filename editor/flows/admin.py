@@ -35,7 +35,7 @@ def _download_payloads(items: list[tuple[str, dict]]) -> HttpResponse:
 
 def _diagnostics_html(diagnostics: list[dict]) -> str:
     if not diagnostics:
-        return format_html("<strong>No problems found.</strong>")
+        return format_html("<strong>{}</strong>", "No problems found.")
     rows = format_html_join(
         "",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

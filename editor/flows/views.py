@@ -215,7 +215,7 @@ def flow_edit(request: HttpRequest, flow_id: int) -> HttpResponse:
         "contactFields": ["number", "name"],
         "autosaveMs": 2000,
         # A save or check over this is refused with 413: the editor's size meter measures against it.
-        "maxBodyBytes": settings.API_MAX_JSON_BYTES,
+        "maxBodyBytes": max(settings.API_MAX_FLOW_BYTES, settings.API_MAX_JSON_BYTES),
         # The "Test call" dialog links to these pages (editor/calls/urls.py).
         "credentialsUrl": reverse("credential_list"),
         "callUrl": reverse("call_detail", args=[0]).replace("/0/", "/{id}/"),

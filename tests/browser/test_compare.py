@@ -72,13 +72,14 @@ def test_it_shows_what_changed_since_the_version_and_discards_it(owner_page, liv
         ("removed:4", "removed", "− Removed"),
         ("1", "changed", "✎ Changed"),
         ("2", "changed", "✎ Changed"),
-        ("thanks", "renamed", "↻ Renamed (was step 3)"),
+        ("thanks", "renamed", "↻ Renamed"),
         ("0", "same", None),
     ]:
         marked = compare_node(page, step_id)
         expect(marked).to_have_attribute("data-change", change)
         if words:
             expect(marked).to_contain_text(words)  # words and icons, not colour alone
+    expect(compare_node(page, "thanks")).to_contain_text("Was step 3")
     # 2 → 4 (if it fails) is gone; 2 → thanks (if it works) only followed the rename: not a change.
     expect(page.locator(".fs-cmp-edge--removed")).to_have_count(1)
     expect(page.locator(".fs-cmp-edge--added")).to_have_count(0)

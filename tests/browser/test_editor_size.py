@@ -32,7 +32,7 @@ def backup_text(page: Page, flow) -> str:
 
 
 def test_it_shows_the_size_near_the_limit_and_refuses_a_flow_over_it(owner_page, live_server, make_flow, settings):
-    settings.API_MAX_JSON_BYTES = 2000
+    settings.API_MAX_FLOW_BYTES = settings.API_MAX_JSON_BYTES = 2000
     page = owner_page
     flow = make_flow("Growing", SMALL)
     open_editor(page, live_server, flow)
@@ -76,7 +76,7 @@ def test_it_stops_when_the_server_refuses_a_save_as_too_large(owner_page, live_s
     page = owner_page
     flow = make_flow("Refused", SMALL)
     open_editor(page, live_server, flow)  # the page was told the usual limit (5 MB)
-    settings.API_MAX_JSON_BYTES = 2000  # the server now takes less
+    settings.API_MAX_FLOW_BYTES = settings.API_MAX_JSON_BYTES = 2000  # the server now takes less
 
     sent = saves(page)
     node(page, "1").click()

@@ -17,6 +17,7 @@ from django.test import Client
 from editor.calls.models import Call
 from editor.calls.services.calls import call_create
 from editor.campaigns.services.dnc import dnc_add
+from editor.campaigns.services.dnc_imports import dnc_import
 from editor.common.csvsafe import safe_cell
 from editor.flows.services.flows import flow_create, flow_publish
 from tests.campaigns.conftest import FLOW, csv_file, make_campaign, us_numbers
@@ -93,13 +94,15 @@ def exports(team, owner, version, credential) -> dict[str, str]:
                        variables={"name": "+1-2"})
     Call.objects.filter(pk=call.pk).update(error="-2+3+cmd|' /C calc'!A0")
     dnc_add(team=team, number="+12125559876", note="@SUM(A1:A2)", user=owner)
+    dnc_item = dnc_import(team=team, upload=csv_file("number\n=1+2\n"))  # rejected: not a number
     results = f"campaigns/{campaign.pk}/results.csv"
     rejected = f"campaigns/{campaign.pk}/imports/{item.pk}/rejected.csv"
     return {"results": results, "rejected": rejected, "calls": "calls/export.csv",
-            "do-not-call": "do-not-call/export.csv"}
+            "do-not-call": "do-not-call/export.csv",
+            "do-not-call-rejected": f"do-not-call/imports/{dnc_item['id']}/rejected.csv"}
 
 
-@pytest.mark.parametrize("kind", ["results", "rejected", "calls", "do-not-call"])
+@pytest.mark.parametrize("kind", ["results", "rejected", "calls", "do-not-call", "do-not-call-rejected"])
 @pytest.mark.parametrize("where", ["page", "api"])
 def test_every_export_writes_data_never_formulas(exports, owner, kind, where):
     if where == "api":
@@ -119,7 +122,7 @@ def test_every_export_writes_data_never_formulas(exports, owner, kind, where):
         phone = name == "number" and re.fullmatch(r"\+[0-9]+", value)
         assert phone or not value.startswith(STARTS), (kind, name, value)
     numbers = [value for name, value in cells if name == "number"]
-    assert all(re.fullmatch(r"\+[0-9]+", n) for n in numbers if kind != "rejected"), numbers  # still numbers
+    assert all(re.fullmatch(r"\+[0-9]+", n) for n in numbers if "rejected" not in kind), numbers  # still numbers
 
 
 def test_the_calls_export_follows_the_lists_filters(exports, owner):

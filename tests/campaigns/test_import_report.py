@@ -1,6 +1,7 @@
 """Bounded import reports: the counts cover every row, the report keeps only the first rows of each
 kind (CONTACT_IMPORT_REPORT_ROWS), no API response embeds more, and every rejected row stays
-downloadable as CSV (API and page), neutralised like every CSV the site writes."""
+downloadable as CSV (API and page), neutralised like every CSV the site writes: for contact imports
+and for imports into the do-not-call list."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import io
 import pytest
 from django.test import Client
 
-from editor.campaigns.models import RejectedRow
+from editor.campaigns.models import DncImport, RejectedRow
+from editor.campaigns.services.dnc_imports import dnc_import
 from tests.campaigns.conftest import csv_file, make_campaign, us_numbers
 from tests.support.api import assert_error_shape, token_client
 
@@ -98,3 +100,48 @@ def test_a_do_not_call_import_keeps_only_the_first_rejected_rows(settings, team,
     report = dnc_import(team=team, upload=csv_file("number\n" + "".join(f"bad-{i}\n" for i in range(10))),
                         user=owner)
     assert report["rejected"] == 10 and len(report["rejected_rows"]) == 3
+
+
+# --- the do-not-call list's imports ----------------------------------------------------------------
+
+
+@pytest.fixture
+def dnc_imported(settings, team):
+    settings.CONTACT_IMPORT_REPORT_ROWS = 5
+    lines = ["number,note"] + [f"{n},ok" for n in us_numbers(3)] + [f"not-a-number-{i},bad" for i in range(30)]
+    lines += ["=1+2,Formula", "-2+3+cmd|' /C calc'!A0,Formula"]
+    report = dnc_import(team=team, upload=csv_file("\n".join(lines) + "\n"), filename="dnc.csv")
+    return DncImport.objects.get(pk=report["id"])
+
+
+def test_every_rejected_do_not_call_row_downloads_as_csv(dnc_imported, owner):
+    item = dnc_imported
+    body = token_client(owner).get(f"/api/do-not-call/imports/{item.pk}/").json()
+    assert (body["added"], body["rejected"], len(body["rejected_rows"])) == (3, 32, 5)
+    assert body["rejected_download"] == f"/api/do-not-call/imports/{item.pk}/rejected.csv"
+    response = token_client(owner).get(body["rejected_download"])
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert f"do-not-call-import-{item.pk}-rejected.csv" in response["Content-Disposition"]
+    rows = rows_of(response)
+    assert [int(r["line"]) for r in rows] == list(range(5, 37))  # every one, in the file's order
+    assert rows[0] == {"line": "5", "value": "not-a-number-0", "reason": "Not a phone number."}
+    assert [r["value"] for r in rows[-2:]] == ["'=1+2", "'-2+3+cmd|' /C calc'!A0"]  # data, never formulas
+    page = Client()
+    page.force_login(owner)
+    assert rows_of(page.get(f"/do-not-call/imports/{item.pk}/rejected.csv")) == rows
+
+
+def test_another_team_cannot_download_the_rejected_do_not_call_rows(dnc_imported, outsider):
+    item = dnc_imported
+    assert_error_shape(token_client(outsider).get(f"/api/do-not-call/imports/{item.pk}/rejected.csv"), 404)
+    page = Client()
+    page.force_login(outsider)
+    assert page.get(f"/do-not-call/imports/{item.pk}/rejected.csv").status_code == 404
+
+
+def test_the_do_not_call_page_links_the_download(dnc_imported, owner):
+    page = Client()
+    page.force_login(owner)
+    html = page.get("/do-not-call/").content.decode()
+    assert f'href="/do-not-call/imports/{dnc_imported.pk}/rejected.csv"' in html
+    assert "The first 5 rejected rows are shown." in html

@@ -20,6 +20,7 @@ from editor.campaigns.models import (
     DncImport,
     DoNotCall,
     ImportStatus,
+    RejectedRow,
 )
 from editor.campaigns.services import imports as imports_module
 from editor.campaigns.services.contacts import contacts_preview
@@ -286,3 +287,5 @@ def test_a_do_not_call_import_runs_in_slices_and_tells_repeats_from_numbers_list
             report["rejected"]) == ("done", 11, 7, 1, 2, 1)
     assert report["rejected_rows"] == [{"line": 10, "value": "nope", "reason": "Not a phone number."}]
     assert DoNotCall.objects.filter(team=team).count() == 8
+    # Its rejected row is stored once for the download, although the slices read around it.
+    assert list(RejectedRow.objects.filter(dnc_import=item.pk).values_list("line", "value")) == [(10, "nope")]

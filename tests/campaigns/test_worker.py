@@ -88,9 +88,14 @@ def test_it_finishes_every_contact_when_the_workers_are_killed_mid_post(
     final_contacts(campaign, timeout=90)
     log = received(sandbox_requests, numbers)
     counts = Counter(r["number"] for r in log)
-    assert set(counts) == set(numbers) and max(counts.values()) == 1  # max_attempts 3, yet nobody twice
+    assert max(counts.values()) == 1  # max_attempts 3, yet nobody twice
     final = statuses(campaign)
     assert sum(final.values()) == 31 and set(final) <= {C.ACCEPTED, C.UNKNOWN}
+    # Every accepted contact was received; one the kill caught between "sending" and the sandbox is
+    # unknown, never posted again (it may have been placed), so it may be missing from the log.
+    by_number = dict(CampaignContact.objects.filter(campaign=campaign).values_list("number", "status"))
+    assert {n for n, s in by_number.items() if s == C.ACCEPTED} <= set(counts)
+    assert all(by_number[n] == C.UNKNOWN for n in set(numbers) - set(counts))
     slow_contact = CampaignContact.objects.get(campaign=campaign, number="+12125550555")
     assert slow_contact.status == C.UNKNOWN  # may have been placed: final, never retried
 

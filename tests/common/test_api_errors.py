@@ -88,6 +88,7 @@ def test_it_answers_413_for_a_json_body_over_the_limit(api_as, settings):
 
 def test_it_answers_413_before_authentication(settings):
     settings.API_MAX_JSON_BYTES = 100
+    settings.API_MAX_FLOW_BYTES = 100  # a PUT of a flow is a save (editor/common/api/middleware.py)
     response = APIClient().generic("PUT", "/api/flows/1/", "x" * 101, content_type="application/json")
     assert_error_shape(response, 413)
 
@@ -103,6 +104,21 @@ def test_it_gives_uploads_their_own_larger_limit(api_as, settings):
     body = assert_error_shape(client.post("/api/flows/", upload, format="multipart"), 413)
     assert body["message"].startswith("The request is too large. Uploads")
     assert_error_shape(client.generic("POST", "/api/flows/", "a" * 2000, content_type="application/json"), 413)
+
+
+def test_a_multipart_form_over_its_field_limit_is_413_naming_that_limit(api_as, settings):
+    # Only Django's limit on a form's non-file fields is lowered: the message names it, not the
+    # JSON or upload limit (both far above this body).
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    form = {"file": io.BytesIO(b"number\n+12125550100\n"), "number_column": "x" * 5000}
+    body = assert_error_shape(api_as("owner").post("/api/do-not-call/import/", form, format="multipart"), 413)
+    assert body["code"] == "too_large" and body["extra"]["limit_bytes"] == 1000
+    assert body["message"] == ("The request is too large. A form's fields other than files may hold at most "
+                               "1,000 bytes.")
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    form = {"file": io.BytesIO(b"number\n+12125550100\n"), "number_column": "x" * 70_000}
+    body = assert_error_shape(api_as("owner").post("/api/do-not-call/import/", form, format="multipart"), 413)
+    assert "at most 64 KB" in body["message"] and body["extra"]["limit_bytes"] == 64 * 1024
 
 
 def test_it_answers_413_on_html_pages_too(client, settings):

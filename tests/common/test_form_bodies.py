@@ -43,3 +43,4 @@ def test_a_multipart_form_over_the_field_data_limit_is_413(owner, settings, team
     response = browser.post("/flows/new", {"name": "x" * 5000, "team": team.pk})
     assert response.status_code == 413
     assert b"too large" in response.content
+    assert b"fields other than files may hold at most 1,000 bytes" in response.content  # the limit exceeded

@@ -4,19 +4,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.support.migrations import latest, migrate
 
 BEFORE = [("flows", "0002_rename_tables")]
-
-
-def migrate(targets):
-    MigrationExecutor(connection).migrate(targets)
-    return MigrationExecutor(connection)._create_project_state(with_applied_migrations=True).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -57,7 +57,7 @@ def test_our_deploy_check_flags_each_trap(settings):
 @pytest.mark.django_db
 def test_the_demo_credential_follows_the_port_the_site_is_served_on(settings, team, owner):
     from editor.calls.models import Credential
-    from editor.calls.services.calls import demo_sandbox_setup
+    from editor.calls.services.demo import demo_sandbox_setup
 
     settings.SITE_PORT = 8123
     demo_sandbox_setup(team=team, user=owner, flow_name="none")

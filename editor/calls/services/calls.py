@@ -471,29 +471,3 @@ def _finish_from_attempt(call_id: int, recorded: CallAttempt, *, now: datetime) 
         status=recorded.outcome, error=recorded.error, samespace_call_id=call_id_found, finished_at=now, **common
     )
     logger.warning("Reaper: call %s finished from its recorded attempt (%s).", call_id, recorded.outcome)
-
-
-# --- demo ------------------------------------------------------------------------------------------
-
-def demo_sandbox_url() -> str:
-    """The sandbox of the development server, on the port ``make run`` serves (SITE_PORT)."""
-    return f"http://127.0.0.1:{settings.SITE_PORT}{samespace.SANDBOX_BASE_PATH}"
-
-
-def demo_sandbox_setup(*, team: Any, user: AbstractBaseUser | None, flow_name: str) -> None:
-    """For ``make run``: a credential for the built-in sandbox and a published version of the demo
-    flow, so a new user can launch a call within a minute (idempotent; a credential made for another
-    port follows the one the site is served on now)."""
-    from editor.calls.services.credentials import credential_create, credential_update
-    from editor.flows.services.flows import flow_publish
-
-    existing = Credential.objects.filter(team=team, name="Sandbox (development)").first()
-    if existing is None:
-        credential_create(team=team, user=user, name="Sandbox (development)", cloud_id="SANDBOX",
-                          auth_token=settings.SANDBOX_AUTH_TOKEN, base_url=demo_sandbox_url(),
-                          send_events=bool(settings.PUBLIC_BASE_URL))
-    elif existing.base_url != demo_sandbox_url():
-        credential_update(credential=existing, base_url=demo_sandbox_url(), auth_token=settings.SANDBOX_AUTH_TOKEN)
-    flow = Flow.objects.filter(team=team, name=flow_name).first()
-    if flow is not None and flow.error_count == 0 and not flow.versions.exists():
-        flow_publish(flow=flow, user=user, note="Published by the demo set-up")

@@ -4,6 +4,7 @@
   read, rows read, imported, rejected…) and, once done, its report (at most CONTACT_IMPORT_REPORT_ROWS
   rows of each kind: the response stays bounded whatever the file)
 * ``GET /api/campaigns/{id}/imports/{import_id}/rejected.csv``: every rejected row, streamed
+* ``GET /api/do-not-call/imports/{import_id}/rejected.csv``: the same for an import into the do-not-call list
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from editor.campaigns.models import ContactImport
-from editor.campaigns.selectors import campaigns_for_user
+from editor.campaigns.models import ContactImport, DncImport
+from editor.campaigns.selectors import campaigns_for_user, dnc_imports_for_user
 from editor.campaigns.services.contacts import import_report
 from editor.campaigns.services.rejected import rejected_rows_csv
 from editor.common.api.schema import ErrorSerializer
@@ -30,8 +31,14 @@ def import_of(user, campaign_id: int, import_id: int) -> ContactImport:
     return get_object_or_404(ContactImport.objects.filter(campaign=campaign), pk=import_id)
 
 
-def rejected_response(item: ContactImport) -> StreamingHttpResponse:
-    return csv_download(rejected_rows_csv(item), f"import-{item.pk}-rejected.csv")
+def dnc_import_of(user, import_id: int) -> DncImport:
+    """A do-not-call import of one of the user's teams (another team's is a 404)."""
+    return get_object_or_404(dnc_imports_for_user(user=user), pk=import_id)
+
+
+def rejected_response(item: ContactImport | DncImport) -> StreamingHttpResponse:
+    kind = "do-not-call-import" if isinstance(item, DncImport) else "import"
+    return csv_download(rejected_rows_csv(item), f"{kind}-{item.pk}-rejected.csv")
 
 
 class ImportDetailView(APIView):
@@ -54,3 +61,14 @@ class RejectedRowsView(APIView):
     )
     def get(self, request, pk: int, import_id: int):
         return rejected_response(import_of(request.user, pk, import_id))
+
+
+class DncRejectedRowsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Every rejected row of a do-not-call import as CSV (line, value, reason)",
+        responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(ErrorSerializer)},
+    )
+    def get(self, request, import_id: int):
+        return rejected_response(dnc_import_of(request.user, import_id))

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from editor.accounts.models import Team
-from editor.campaigns.models import DncImport, DoNotCall, ImportStatus
+from editor.campaigns.models import DncImport, DoNotCall, ImportStatus, RejectedRow
 from editor.campaigns.services.contacts import NUMBER_HEADERS, column_names, percent_read, variable_name
 from editor.campaigns.services.csvfile import (
     BadFile,
@@ -37,11 +37,13 @@ from editor.campaigns.services.csvfile import (
 from editor.campaigns.services.dnc import close_waiting
 from editor.campaigns.services.imports import fail_import, forget_upload
 from editor.campaigns.services.numbers import BadNumber, normalise_number
+from editor.common.bulk import insert_rows
 from editor.common.errors import InvalidFields, ServiceError
 
 BATCH = 2000
 DNC_IMPORT_TASK = "editor.campaigns.import_do_not_call"
 COUNTS = ("rows", "added", "already", "duplicates", "rejected", "empty", "contacts_closed")
+REJECTED_COLUMNS = ("dnc_import_id", "line", "value", "reason")
 
 
 def _columns(text: CsvText, number_column: str | None) -> tuple[bool, int, int | None]:
@@ -135,12 +137,12 @@ class _Run:
         self.counts = {name: getattr(item, name) for name in COUNTS}
         self.kept = list(item.rejected_rows or [])
         self.batch: dict[str, str] = {}  # number → note
-        self.rejections = 0
+        self.rejections: list[tuple[int, int, str, str]] = []  # every one, for the rejected rows' CSV
         self.last_line = item.lines_done
 
     @property
     def pending(self) -> int:
-        return len(self.batch) + self.rejections
+        return len(self.batch) + len(self.rejections)
 
     def add(self, row: Row, index: int, note_index: int | None) -> None:
         counts = self.counts
@@ -156,9 +158,10 @@ class _Run:
             number, _ = normalise_number(raw, self.item.region)
         except BadNumber as exc:
             counts["rejected"] += 1
-            self.rejections += 1
-            if len(self.kept) < settings.CONTACT_IMPORT_REPORT_ROWS:  # the counts cover the rest
-                self.kept.append({"line": row.line, "value": raw[:100], "reason": str(exc)[:300]})
+            value, reason = raw[:100].replace("\x00", "\ufffd"), str(exc)[:300]
+            self.rejections.append((self.item.pk, row.line, value, reason))
+            if len(self.kept) < settings.CONTACT_IMPORT_REPORT_ROWS:  # every one is in RejectedRow
+                self.kept.append({"line": row.line, "value": value, "reason": reason})
             return
         if number in self.batch:
             counts["duplicates"] += 1
@@ -183,6 +186,7 @@ class _Run:
                  for n, note in self.batch.items() if n not in earlier], ignore_conflicts=True)
             counts["added"] += len(self.batch) - len(earlier)
             counts["contacts_closed"] += close_waiting(item.team, set(self.batch))
+            insert_rows(RejectedRow, REJECTED_COLUMNS, self.rejections)
             for name, value in counts.items():
                 setattr(item, name, value)
             item.rejected_rows, item.lines_done, item.status = self.kept, line, ImportStatus.RUNNING
@@ -191,18 +195,20 @@ class _Run:
                 item.status, item.finished_at = ImportStatus.DONE, timezone.now()
                 forget_upload(item)
             item.save()
-        self.batch, self.rejections = {}, 0
+        self.batch, self.rejections = {}, []
         return True
 
 
 def dnc_import_report(item: DncImport) -> dict[str, Any]:
-    """Its progress and report (at most CONTACT_IMPORT_REPORT_ROWS rejected rows: the counts cover every row)."""
+    """Its progress and report (at most CONTACT_IMPORT_REPORT_ROWS rejected rows: every one is in the
+    CSV that ``rejected_download`` names)."""
     return {
         "id": item.pk, "team": item.team_id, "status": item.status, "status_label": item.get_status_display(),
         "finished": item.status in (ImportStatus.DONE, ImportStatus.FAILED), "percent": percent_read(item),
         "error": item.error, "filename": item.filename,
         **{name: getattr(item, name) for name in COUNTS}, "rejected_rows": item.rejected_rows,
         "report_rows_limit": settings.CONTACT_IMPORT_REPORT_ROWS,
+        "rejected_download": f"/api/do-not-call/imports/{item.pk}/rejected.csv",
         "progress_url": f"/api/do-not-call/imports/{item.pk}/",
         "created_at": item.created_at.isoformat() if item.created_at else None,
         "finished_at": item.finished_at.isoformat() if item.finished_at else None,

@@ -37,12 +37,15 @@ from editor.campaigns.models import (
 from editor.campaigns.services.contacts import Layout, is_empty, layout_of, number_cell, row_values
 from editor.campaigns.services.csvfile import BadFile, Row, binary, data_rows, read_csv, store_upload, stored_file
 from editor.campaigns.services.numbers import BadNumber
+from editor.common.bulk import insert_rows
 from editor.common.errors import ServiceError
 
 BATCH = 2000
 IMPORT_TASK = "editor.campaigns.import_contacts"
 REAP_IMPORTS_TASK = "editor.campaigns.reap_imports"
 KINDS = ("duplicate_rows", "rejected_rows", "dnc_rows")
+CONTACT_COLUMNS = ("campaign_id", "number", "variables", "timezone", "line", "status", "note")
+REJECTED_COLUMNS = ("contact_import_id", "line", "value", "reason")
 
 
 @dataclass
@@ -188,7 +191,7 @@ class _Run:
         self.item, self.layout, self.report, self.raw = item, layout, report, raw
         self.region = item.campaign.default_region
         self.batch: list[tuple[Row, str, str, dict[str, str]]] = []
-        self.rejections: list[RejectedRow] = []
+        self.rejections: list[tuple[int, int, str, str]] = []  # RejectedRow: import, line, value, reason
         self.last_line = item.lines_done
         self.stopped = ""  # why the campaign refused the rows (then the import fails)
 
@@ -209,7 +212,7 @@ class _Run:
             report.rejected += 1
             entry = {"line": row.line, "value": number_cell(row, self.layout), "reason": str(exc)[:300]}
             report.note(report.rejected_rows, entry)
-            self.rejections.append(RejectedRow(contact_import=self.item, **entry))
+            self.rejections.append((self.item.pk, entry["line"], entry["value"], entry["reason"]))
             return
         self.batch.append((row, number, zone, variables))
 
@@ -232,7 +235,7 @@ class _Run:
                                 f"before line {self.batch[0][0].line}.")
                 return False
             zones = _store(campaign, self.batch, self.report)
-            RejectedRow.objects.bulk_create(self.rejections)
+            insert_rows(RejectedRow, REJECTED_COLUMNS, self.rejections)
             if zones - set(campaign.zones or []):
                 campaign.zones = sorted(set(campaign.zones or []) | zones)
                 campaign.save(update_fields=["zones", "updated_at"])
@@ -259,7 +262,7 @@ def _store(campaign: Campaign, batch: list[tuple[Row, str, str, dict[str, str]]]
     earlier = dict(CampaignContact.objects.filter(campaign=campaign, number__in=numbers).values_list("number", "line"))
     listed = DoNotCall.objects.filter(team_id=campaign.team_id, number__in=numbers)
     blocked = set(listed.values_list("number", flat=True))
-    fresh: list[CampaignContact] = []
+    fresh: list[tuple[Any, ...]] = []  # in the order of CONTACT_COLUMNS
     for row, number, zone, variables in batch:
         if number in earlier:
             report.duplicates += 1
@@ -273,12 +276,10 @@ def _store(campaign: Campaign, batch: list[tuple[Row, str, str, dict[str, str]]]
         else:
             report.imported += 1
             zones.add(zone)
-        fresh.append(CampaignContact(
-            campaign=campaign, number=number, variables=variables, timezone=zone, line=row.line,
-            status=ContactStatus.DO_NOT_CALL if on_list else ContactStatus.PENDING,
-            note="On the do-not-call list: not called." if on_list else "",
-        ))
-    CampaignContact.objects.bulk_create(fresh, batch_size=BATCH)
+        fresh.append((campaign.pk, number, variables, zone, row.line,
+                      ContactStatus.DO_NOT_CALL if on_list else ContactStatus.PENDING,
+                      "On the do-not-call list: not called." if on_list else ""))
+    insert_rows(CampaignContact, CONTACT_COLUMNS, fresh)
     return zones
 
 

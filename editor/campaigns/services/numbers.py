@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, ValidationResult
 from phonenumbers import timezone as number_zones
 
 _EXCEL_FLOAT = re.compile(r"^\+?\d+\.0+$")
@@ -15,6 +15,9 @@ _EXCEL_EXP = re.compile(r"^[+-]?\d(\.\d+)?[eE]\+?\d+$")
 # What a phone number looks like before anyone checks it: digits, maybe a +, spaces, dots, dashes,
 # brackets. A header cell never looks like this (services/csvfile.py asks about the header line).
 _NUMBER_LIKE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
+
+
+_POSSIBLE = (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
 
 
 class BadNumber(ValueError):
@@ -53,12 +56,19 @@ def normalise_number(raw: str, region: str) -> tuple[str, str]:
         number = phonenumbers.parse(text, region)
     except NumberParseException as exc:
         raise BadNumber(_PARSE_REASONS.get(exc.error_type, "Not a phone number.")) from None
-    if not phonenumbers.is_valid_number(number):
+    # One type lookup answers both "valid?" (is_valid_number is number_type != UNKNOWN) and the time
+    # zones (time_zones_for_number looks the type up again), and a number of an impossible length skips
+    # it: each lookup walks every region of the calling code (25 for +1), most of an import's time.
+    result = phonenumbers.is_possible_number_with_reason(number)
+    kind = phonenumbers.number_type(number) if result in _POSSIBLE else PhoneNumberType.UNKNOWN
+    if kind == PhoneNumberType.UNKNOWN:
         where = phonenumbers.region_code_for_number(number) or region
-        result = phonenumbers.is_possible_number_with_reason(number)
         reason = _LENGTH_REASONS.get(result, "Not a valid number in {region}.")
         raise BadNumber(reason.format(region=where))
-    zones = number_zones.time_zones_for_number(number)
+    if phonenumbers.is_number_type_geographical(kind, number.country_code):
+        zones = number_zones.time_zones_for_geographical_number(number)
+    else:
+        zones = number_zones.time_zones_for_number(number)
     zone = zones[0] if len(zones) == 1 and zones[0] != "Etc/Unknown" else ""
     return phonenumbers.format_number(number, PhoneNumberFormat.E164), zone
 

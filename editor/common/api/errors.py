@@ -60,13 +60,23 @@ def _code_of(exc: exceptions.APIException) -> str:
 
 
 def megabytes(size: int) -> str:
+    """A limit in words: "5 MB", "2.5 MB", "64 KB", or bytes when smaller than a megabyte and not whole KB."""
     value = size / (1024 * 1024)
-    return f"{value:.0f} MB" if value >= 1 and value == int(value) else f"{value:.1f} MB"
+    if value >= 1:
+        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+    return f"{size // 1024} KB" if size and size % 1024 == 0 else f"{size:,} bytes"
 
 
 def too_large_message(limit: int, *, upload: bool) -> str:
     what = "Uploads" if upload else "Request bodies"
     return f"The request is too large. {what} may be at most {megabytes(limit)}."
+
+
+def form_fields_too_large() -> tuple[str, int]:
+    """(message, limit) for a form whose fields other than files hold more than DATA_UPLOAD_MAX_MEMORY_SIZE,
+    the limit Django's RequestDataTooBig is about (a multipart body may be far bigger, in its files)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"The request is too large. A form's fields other than files may hold at most {megabytes(limit)}.", limit
 
 
 def _fields(detail: Any) -> dict[str, Any]:
@@ -109,8 +119,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, Any], dict[str, 
     if isinstance(exc, DjangoPermissionDenied):
         return 403, "permission_denied", str(exc) or "You do not have permission to do this.", {}, {}
     if isinstance(exc, RequestDataTooBig):
-        limit = settings.API_MAX_JSON_BYTES
-        return 413, "too_large", too_large_message(limit, upload=False), {"limit_bytes": limit}, {}
+        message, limit = form_fields_too_large()
+        return 413, "too_large", message, {"limit_bytes": limit}, {}
     if isinstance(exc, SuspiciousOperation):
         return 400, "bad_request", "The request could not be read.", {}, {}
     if not isinstance(exc, exceptions.APIException):

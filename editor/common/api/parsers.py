@@ -22,6 +22,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import JSONRenderer
 
 from editor.common.api.errors import RequestTooLarge, too_large_message
+from editor.common.api.middleware import body_limit
 
 MAX_DEPTH = 64
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -78,7 +79,8 @@ class LimitedJSONParser(BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         if stream is None:
             return {}
-        limit = settings.API_MAX_JSON_BYTES
+        request = (parser_context or {}).get("request")
+        limit = body_limit(request)[0] if request is not None else settings.API_MAX_JSON_BYTES
         raw = stream.read(limit + 1)
         if len(raw) > limit:
             raise RequestTooLarge(too_large_message(limit, upload=False))

@@ -3,12 +3,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api } from "./api";
 import { blockFor } from "./blocks";
 import { Canvas, type Selection } from "./Canvas";
-import { CountsContext, useStepCounts } from "./counts";
+import { CountsContext, type CountsFilter, EVERY_CALL, useFlowCampaigns, useStepCounts } from "./counts";
+import { CountsFilterBar } from "./CountsFilterBar";
 import { ConflictDialog, ImportDialog, PublishDialog, ShortcutsDialog, VersionsDialog } from "./Dialogs";
 import { makeStart, moveSteps } from "./doc";
 import { GraphCache, groupProblems, parseEdgeId } from "./graph";
 import { StepInspector, type FocusRequest } from "./Inspector";
 import { BIG_FLOW, READABLE_ZOOM } from "./viewport";
+import type { Positions } from "./dagreLayout";
 import { layoutDocument } from "./layout";
 import type { Normalised } from "./normalise";
 import { NoticeBar, useNotice } from "./Notice";
@@ -37,6 +39,8 @@ export interface Boot {
   restoredAt: string | null;
   notes: string[];
   needsLayout: boolean;
+  /** The layout of a flow that opened without positions, already under way (main.tsx). */
+  firstLayout: Promise<Positions> | null;
 }
 
 type DialogName = "publish" | "versions" | "import" | "shortcuts" | "test-call" | null;
@@ -68,11 +72,14 @@ export function App({ boot }: { boot: Boot }) {
   const [latestVersion, setLatestVersion] = useState(initialFlow.latest_version);
   const [busyLayout, setBusyLayout] = useState(false);
   const [countsOn, setCountsOn] = useState(false);
-  const stepCounts = useStepCounts(api, latestVersion, countsOn);
+  const [countsFilter, setCountsFilter] = useState<CountsFilter>(EVERY_CALL);
+  const stepCounts = useStepCounts(api, latestVersion, countsOn, countsFilter);
+  const flowCampaigns = useFlowCampaigns(api, config.flowId, latestVersion, countsOn);
 
   // Over the size limit, checks are not sent (useSaving measures the size).
   const [tooBig, setTooBig] = useState(false);
-  const validation = useValidation(api, doc, initialFlow.diagnostics ?? [], store.get() === boot.savedDraft && !boot.needsLayout, tooBig);
+  const [bodyLimit, setBodyLimit] = useState(config.maxBodyBytes ?? 0);
+  const validation = useValidation(api, doc, initialFlow.diagnostics ?? [], store.get() === boot.savedDraft && !boot.needsLayout, tooBig, bodyLimit);
   const { diagnostics, setDiagnostics } = validation;
   const previousProblems = useRef(new Map<string, Diagnostic[]>());
   const problems = useMemo(() => (previousProblems.current = groupProblems(diagnostics, previousProblems.current)), [diagnostics]);
@@ -97,7 +104,10 @@ export function App({ boot }: { boot: Boot }) {
     api, store, draft, flowId: config.flowId, canEdit: config.canEdit, autosaveMs: config.autosaveMs,
     baseRevision: boot.baseRevision, savedDraft: boot.savedDraft, limitBytes: config.maxBodyBytes ?? 0, onSaved,
   });
-  useEffect(() => setTooBig(saving.size !== null && saving.limit > 0 && saving.size > saving.limit), [saving.size, saving.limit]);
+  useEffect(() => {
+    setTooBig(saving.size !== null && saving.limit > 0 && saving.size > saving.limit);
+    setBodyLimit(saving.limit);
+  }, [saving.size, saving.limit]);
   // A save refused as too large says so (again on each refused Save), with what to do.
   useEffect(() => {
     if (saving.tooLarge) setNotice({ kind: "danger", text: tooLargeText(saving.tooLarge) });
@@ -120,11 +130,11 @@ export function App({ boot }: { boot: Boot }) {
   const edits = useStepEdits({ store, readOnly, selection, setSelection, view, setNotice });
   const { select, deleteSelection, copySelection, paste, duplicate } = edits;
 
-  const arrange = useCallback(async (target: FlowDocument, options: { record: boolean; fit: boolean }) => {
+  const arrange = useCallback(async (target: FlowDocument, options: { record: boolean; fit: boolean; positions?: Promise<Positions> }) => {
     const many = target.steps.length > 150;
     if (many) setBusyLayout(true);
     try {
-      const positions = await layoutDocument(target, measured, config.layoutWorkerUrl);
+      const positions = await (options.positions ?? layoutDocument(target, measured, config.layoutWorkerUrl));
       const ids = new Set(store.get().doc.steps.map((s) => s.id));
       const known = new Map(Object.entries(positions).filter(([id]) => ids.has(id)));
       store.updateDoc((d) => moveSteps(d, known), { history: options.record });
@@ -134,12 +144,31 @@ export function App({ boot }: { boot: Boot }) {
     }
   }, [measured, config.layoutWorkerUrl, store, showSoon]);
 
-  // A flow saved without positions (imported elsewhere) is laid out when it opens.
+  // The editor's ready mark (tests and bench/editor.py wait for it): React Flow is up and, for a
+  // flow that opened without positions, its first layout is on the canvas.
+  const waitingFor = useRef(new Set(boot.needsLayout ? ["canvas", "layout"] : ["canvas"]));
+  const arrived = useCallback((what: string) => {
+    waitingFor.current.delete(what);
+    if (waitingFor.current.size) return;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const w = window as unknown as { __flowEditor?: object };
+      const start = performance.getEntriesByName("flow-editor-start")[0]?.startTime ?? 0;
+      w.__flowEditor = { ready: true, readyAt: performance.now(), scriptStart: start };
+      document.getElementById("flow-editor")?.setAttribute("data-ready", "true");
+    }));
+  }, []);
+
+  // A flow saved without positions (imported elsewhere, or made through the API) is laid out when it opens.
   useEffect(() => {
     if (!boot.needsLayout) return;
-    arrange(store.get().doc, { record: false, fit: true }).then(() => {
-      if (store.get().doc !== boot.savedDraft.doc) saving.adopt({ ...initialFlow, revision: saving.revision.current }, store.get(), false);
-    });
+    arrange(store.get().doc, { record: false, fit: true, positions: boot.firstLayout ?? undefined })
+      .then(() => {
+        if (store.get().doc !== boot.savedDraft.doc) saving.adopt({ ...initialFlow, revision: saving.revision.current }, store.get(), false);
+      })
+      .catch((err: unknown) => {
+        setNotice({ kind: "danger", text: `This flow could not be laid out (${err instanceof Error ? err.message : String(err)}). Try Tidy up under More.` });
+      })
+      .finally(() => arrived("layout"));
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const closeDialog = useCallback(() => setDialog(null), []);
@@ -232,13 +261,8 @@ export function App({ boot }: { boot: Boot }) {
     // Small flows are fitted to the canvas as it really is; big ones keep the working zoom on the start.
     const steps = store.get().doc.steps.length;
     if (steps > 0 && steps <= BIG_FLOW && !boot.needsLayout) view.showReadable();
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      const w = window as unknown as { __flowEditor?: object };
-      const start = performance.getEntriesByName("flow-editor-start")[0]?.startTime ?? 0;
-      w.__flowEditor = { ready: true, readyAt: performance.now(), scriptStart: start };
-      document.getElementById("flow-editor")?.setAttribute("data-ready", "true");
-    }));
-  }, [store, boot.needsLayout, view]);
+    arrived("canvas");
+  }, [store, boot.needsLayout, view, arrived]);
 
   // The selection can name steps an undo just removed: only count the ones that exist.
   const stepIds = useMemo(() => new Set(doc.steps.map((st) => st.id)), [doc.steps]);
@@ -288,6 +312,9 @@ export function App({ boot }: { boot: Boot }) {
               onAddBlock={edits.addBlock} onInit={onInit} only={view.only} onMove={view.onMove} onFit={() => view.fitAll(200)}
             >
               {notice && <NoticeBar notice={notice} onDismiss={() => setNotice(null)} />}
+              {countsOn && latestVersion !== null && (
+                <CountsFilterBar version={latestVersion} filter={countsFilter} campaigns={flowCampaigns} onChange={setCountsFilter} />
+              )}
               {countsOn && stepCounts.failed && (
                 <div className="fs-notice alert alert-warning shadow-sm" role="status">The counts could not be loaded.</div>
               )}

@@ -43,7 +43,6 @@ function CompareNodeView({ id, data, selected }: NodeProps<CompareNodeType>) {
       {kind !== "same" && (
         <div className={`fs-cmp-badge fs-cmp-badge--${kind}`}>
           <span aria-hidden="true">{badge.icon}</span> {badge.word}
-          {was !== null && ` (was step ${was})`}
         </div>
       )}
       {isStart && <div className="fs-node-start">▶ Start</div>}
@@ -52,6 +51,8 @@ function CompareNodeView({ id, data, selected }: NodeProps<CompareNodeType>) {
         <span className="fs-node-title">{label || block?.title || "Unknown block"}</span>
         <span className="fs-node-id">{step.id}</span>
       </div>
+      {/* Under the head, not in the badge: a badge that long would cover the incoming connection. */}
+      {was !== null && <div className="fs-cmp-was">Was step {was}</div>}
       <div className="fs-node-body">
         {summaryOf(step).lines.filter(Boolean).map((line, i) => <div key={i} className="fs-node-line">{line}</div>)}
       </div>

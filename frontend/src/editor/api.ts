@@ -1,6 +1,7 @@
 // The editor's side of the REST API (docs/api-contract.md). Bodies are the types generated from the
 // OpenAPI schema; requests carrying the canvas's document say so, as the schema only knows its
 // looser wire form.
+import { forChecking, type CheckedDocument } from "./doc";
 import { request, type Method } from "./http";
 import type { FlowDocument, Schemas } from "./types";
 
@@ -18,8 +19,9 @@ export class Api {
     return `flows/${this.flowId}/${path}`;
   }
 
+  /** Checks what the checker reads of the document (doc.ts, forChecking). */
   validate(document: FlowDocument, signal?: AbortSignal) {
-    const body: WithDocument<Schemas["ValidateDocumentRequest"]> = { document };
+    const body: Omit<Schemas["ValidateDocumentRequest"], "document"> & { document: CheckedDocument } = { document: forChecking(document) };
     return this.call<Schemas["ValidationResult"]>("POST", "flows/validate/", body, signal);
   }
 
@@ -76,9 +78,20 @@ export class Api {
     return this.call<Schemas["CallDetail"]>("GET", `calls/${id}/`, undefined, signal);
   }
 
-  /** Calls per step and branch of a published version (from Samespace's call events). */
-  counts(number: number) {
-    return this.call<Schemas["Counts"]>("GET", this.flow(`versions/${number}/counts/`));
+  /** Calls per step and branch of a published version (from Samespace's call events), of every call
+   * or one campaign's, over every day or from `since` to `until` (YYYY-MM-DD, both included). */
+  counts(number: number, filter: { campaign?: number | null; since?: string; until?: string } = {}) {
+    const query = new URLSearchParams();
+    if (filter.campaign) query.set("campaign", String(filter.campaign));
+    if (filter.since) query.set("since", filter.since);
+    if (filter.until) query.set("until", filter.until);
+    const text = query.toString();
+    return this.call<Schemas["Counts"]>("GET", this.flow(`versions/${number}/counts/${text ? `?${text}` : ""}`));
+  }
+
+  /** The campaigns the user can see (the newest 200); the counts' campaign choice keeps this flow's. */
+  campaigns() {
+    return this.call<Schemas["PaginatedCampaignList"]>("GET", "campaigns/?page_size=200");
   }
 
   versions() {

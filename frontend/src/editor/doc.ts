@@ -42,6 +42,21 @@ export function setTarget(step: Step, key: string, target: string | null): Step 
   return copy;
 }
 
+export type CheckedDocument = Omit<FlowDocument, "layout"> & { layout: Record<string, { label: string }> };
+
+/**
+ * What the checker reads: the steps, the settings and the labels (its messages name a step by its
+ * label, editor/flowcore/messages.py). Positions and notes stay out, so a check of a flow the API
+ * stored without a layout is no bigger than what the API took, however the canvas laid it out.
+ */
+export function forChecking(doc: FlowDocument): CheckedDocument {
+  const layout: CheckedDocument["layout"] = {};
+  for (const [id, entry] of Object.entries(doc.layout)) {
+    if (typeof entry.label === "string" && entry.label) layout[id] = { label: entry.label };
+  }
+  return { steps: doc.steps, layout, settings: doc.settings };
+}
+
 /** Every connection in the flow, in step order then output order. */
 export function linksOf(doc: FlowDocument): Link[] {
   const links: Link[] = [];

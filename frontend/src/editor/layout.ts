@@ -1,11 +1,13 @@
 // Lay out a document: small flows on the main thread, big ones in a Web Worker.
 import { outputsOf } from "./blocks";
-import { computeLayout, type LayoutInput, type Positions } from "./dagreLayout";
+import { autoLayout, unpack } from "./autoLayout";
+import type { LayoutInput, Positions } from "./dagreLayout";
+import { pack } from "./layeredLayout";
 import { targetOf } from "./doc";
 import type { FlowDocument } from "./types";
 
 export const NODE_WIDTH = 250;
-// Above this many steps dagre runs in the worker (it takes about a second per 1,000 steps here).
+// Above this many steps the layout runs in the worker (dagre takes up to a second or two there).
 export const WORKER_THRESHOLD = 150;
 
 export type Sizes = Map<string, { width: number; height: number }>;
@@ -58,7 +60,7 @@ export function layoutInput(doc: FlowDocument, sizes: Sizes): LayoutInput {
 
 let worker: Worker | null = null;
 let nextJob = 1;
-const jobs = new Map<number, { resolve: (p: Positions) => void; reject: (e: Error) => void }>();
+const jobs = new Map<number, { resolve: (corners: Float64Array) => void; reject: (e: Error) => void }>();
 
 function layoutWorker(url: string): Worker | null {
   if (worker) return worker;
@@ -67,23 +69,26 @@ function layoutWorker(url: string): Worker | null {
   } catch {
     return null;
   }
-  worker.onmessage = (event: MessageEvent<{ id: number; positions?: Positions; error?: string }>) => {
+  worker.onmessage = (event: MessageEvent<{ id: number; corners?: Float64Array; error?: string }>) => {
     const job = jobs.get(event.data.id);
     if (!job) return;
     jobs.delete(event.data.id);
-    if (event.data.positions) job.resolve(event.data.positions);
+    if (event.data.corners) job.resolve(event.data.corners);
     else job.reject(new Error(event.data.error ?? "layout failed"));
   };
   return worker;
 }
 
 export function layoutDocument(doc: FlowDocument, sizes: Sizes, workerUrl: string): Promise<Positions> {
+  // The worker first: its script loads while the input is gathered.
+  const w = doc.steps.length > WORKER_THRESHOLD ? layoutWorker(workerUrl) : null;
   const input = layoutInput(doc, sizes);
-  const w = input.nodes.length > WORKER_THRESHOLD ? layoutWorker(workerUrl) : null;
-  if (!w) return Promise.resolve().then(() => computeLayout(input));
+  const packed = pack(input);
+  const { ids } = packed;
+  if (!w) return Promise.resolve().then(() => unpack(ids, autoLayout(packed)));
   const id = nextJob++;
-  return new Promise((resolve, reject) => {
+  return new Promise<Float64Array>((resolve, reject) => {
     jobs.set(id, { resolve, reject });
-    w.postMessage({ id, input });
-  });
+    w.postMessage({ id, input: packed }, [packed.widths.buffer, packed.heights.buffer, packed.edges.buffer]);
+  }).then((corners) => unpack(ids, corners));
 }

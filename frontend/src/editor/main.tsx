@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { App, type Boot } from "./App";
 import { clearBackup, readBackup } from "./backup";
 import { EMPTY_DOC } from "./doc";
+import { layoutDocument } from "./layout";
 import { normalise } from "./normalise";
 import { DraftStore } from "./store";
 import type { Draft, EditorConfig, FlowData } from "./types";
@@ -50,6 +51,8 @@ function boot(): Boot {
     restoredAt,
     notes,
     needsLayout: !laidOut,
+    // Started now, so that the worker lays the flow out while React draws the page.
+    firstLayout: laidOut ? null : layoutDocument(draft.doc, new Map(), config.layoutWorkerUrl),
   };
 }
 

@@ -1,6 +1,7 @@
 // How big a flow is as the server sees it: the bytes of the body a save sends, against the API's
-// limit for JSON bodies (API_MAX_JSON_BYTES, docs/api-contract.md), which the page passes as
-// config.maxBodyBytes.
+// limit for a save or check of a flow (API_MAX_FLOW_BYTES, docs/api-contract.md), which the page
+// passes as config.maxBodyBytes.
+import { forChecking } from "./doc";
 import type { FlowDocument } from "./types";
 
 /** From this share of the limit on, the toolbar shows the size meter. */
@@ -9,6 +10,11 @@ export const SHOW_METER_FROM = 0.6;
 /** The bytes of the PATCH body a save of this draft sends (the same keys, in the same order: api.ts). */
 export function saveBytes(revision: number, name: string, document: FlowDocument): number {
   return new TextEncoder().encode(JSON.stringify({ revision, name, document })).length;
+}
+
+/** The bytes of the body a check of this draft sends (api.ts: only what the checker reads). */
+export function checkBytes(document: FlowDocument): number {
+  return new TextEncoder().encode(JSON.stringify({ document: forChecking(document) })).length;
 }
 
 /** "5 MB", "2.4 MB", "300 KB", "900 bytes". */

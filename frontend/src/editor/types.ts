@@ -41,7 +41,7 @@ export interface EditorConfig {
   username: string;
   contactFields: string[];
   autosaveMs: number;
-  /** The API's limit for a JSON body (API_MAX_JSON_BYTES): a bigger save or check gets 413. */
+  /** The API's limit for a save or check of a flow (API_MAX_FLOW_BYTES): a bigger one gets 413. */
   maxBodyBytes?: number;
   /** The site's credentials page, and a call's detail page with "{id}" in place of its id. */
   credentialsUrl?: string;

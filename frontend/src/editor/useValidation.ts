@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "./api";
 import { isApiError } from "./http";
+import { checkBytes } from "./size";
 import type { Diagnostic, FlowDocument } from "./types";
 
 const DEBOUNCE_MS = 300;
@@ -13,8 +14,12 @@ function labelsKey(doc: FlowDocument): string {
   return key;
 }
 
-/** `tooBig`: the draft is over the API's size limit, so a check cannot be sent (413) until it shrinks. */
-export function useValidation(api: Api, doc: FlowDocument, initial: Diagnostic[], initialIsCurrent: boolean, tooBig = false) {
+/**
+ * `tooBig`: a save of the draft is over the API's size limit (`limit` bytes). A check sends less
+ * (no positions: api.ts), so it is then measured and only sent if it fits; else it waits (413)
+ * until the flow shrinks.
+ */
+export function useValidation(api: Api, doc: FlowDocument, initial: Diagnostic[], initialIsCurrent: boolean, tooBig = false, limit = 0) {
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>(initial);
   const [checking, setChecking] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -29,7 +34,7 @@ export function useValidation(api: Api, doc: FlowDocument, initial: Diagnostic[]
       skipFirst.current = false;
       return;
     }
-    if (tooBig) {
+    if (tooBig && limit > 0 && checkBytes(latest.current) > limit) {
       setTooLarge(true);
       setChecking(false);
       return;
@@ -56,7 +61,7 @@ export function useValidation(api: Api, doc: FlowDocument, initial: Diagnostic[]
       window.clearTimeout(timer);
       controller.abort();
     };
-  }, [api, doc.steps, doc.settings, labels, tooBig]);
+  }, [api, doc.steps, doc.settings, labels, tooBig, limit]);
 
   return { diagnostics, setDiagnostics, checking, failed, tooLarge };
 }

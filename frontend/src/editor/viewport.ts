@@ -62,9 +62,11 @@ export function windowedIds(doc: FlowDocument, sizes: Sizes, win: Rect | null, k
     const place = doc.layout[id];
     return place ? { x: place.x, y: place.y, ...sizeOf(sizes, id) } : null;
   };
+  // A step with no place yet is left out: in a big flow that is one waiting for its first layout
+  // (layout.ts), and handing all of them to React Flow at once is what this window avoids.
   for (const step of doc.steps) {
     const r = rectOf(step.id);
-    if (!r || overlaps(r, win)) ids.add(step.id);
+    if (r && overlaps(r, win)) ids.add(step.id);
   }
   // A connection that crosses the window needs both of its steps, wherever they are.
   for (const link of linksOf(doc)) {

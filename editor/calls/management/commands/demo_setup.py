@@ -81,7 +81,7 @@ class Command(BaseCommand):
             elif filename == "samespace_example_fixed.json":
                 refresh_fixed_demo(existing, user, payload)
         if settings.SANDBOX_ENABLED:
-            from editor.calls.services.calls import demo_sandbox_setup
+            from editor.calls.services.demo import demo_sandbox_setup
 
             demo_sandbox_setup(team=team, user=user, flow_name=DEMO_FLOWS[1][0])
 
