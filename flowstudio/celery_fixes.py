@@ -1,4 +1,4 @@
-"""A workaround for Celery 5.7.0 + kombu 5.7.0 on Redis: keep the worker alive when Redis restarts.
+"""Workarounds for Celery 5.7.0 + kombu 5.7.0 on Redis: keep the worker alive when Redis restarts.
 
 Applied by ``install(app)`` in flowstudio/celery.py, when a worker starts (``worker_init``); never as
 a side effect of an import. It patches only the versions it was written for (``FIXES``): with any
@@ -15,7 +15,17 @@ instead of reconnecting.
 
 Nothing is lost by skipping that restore: if Redis kept its data the messages come back from its
 unacked set after the visibility timeout, and if it lost them the calls reaper re-enqueues every
-due queued call from the database. Remove this module when a Celery release fixes the close order.
+due queued call from the database.
+
+The same cleared client kills the worker a second way: a task still running when the connection
+dropped finishes after the consumer has reconnected, and acknowledging (or rejecting) its message
+goes through the old channel, whose transport has no client any more (the same AttributeError, raised
+inside the event loop: "Unrecoverable error"). Such a message cannot be acknowledged anywhere, so the
+acknowledgement is dropped: if Redis kept the message it is delivered again after the visibility
+timeout and the task finds its work done (place_call's claim is a conditional UPDATE; a tick claims
+with skip_locked), and if Redis lost it there is nothing to acknowledge.
+
+Remove this module when a Celery release fixes the close order.
 """
 
 from __future__ import annotations
@@ -27,12 +37,15 @@ import celery
 import kombu
 from celery.signals import worker_init
 from celery.worker.consumer import consumer as _consumer
+from kombu.transport import redis as _redis
 
 logger = logging.getLogger(__name__)
 
 # The (celery, kombu) versions whose bug this works around.
 FIXES = ("5.7.0", "5.7.0")
 _original = _consumer.Consumer.on_connection_error_after_connected
+_original_ack = _redis.QoS.ack
+_original_reject = _redis.QoS.reject
 
 
 def _on_connection_error_after_connected(self, exc):  # type: ignore[no-untyped-def]
@@ -46,17 +59,43 @@ def _on_connection_error_after_connected(self, exc):  # type: ignore[no-untyped-
         return None
 
 
+def _collected(qos: Any) -> bool:
+    """The channel's connection was collected after the broker went away (its transport lost its client)."""
+    return getattr(getattr(qos.channel, "connection", None), "client", None) is None
+
+
+def _dropped(delivery_tag: Any) -> None:
+    logger.warning(
+        "A task finished after the broker connection it came on was lost, so its message %s cannot be "
+        "acknowledged (a Celery 5.7 bug); if the broker kept it, its redelivery finds the work done.", delivery_tag
+    )
+
+
+def _ack(self, delivery_tag):  # type: ignore[no-untyped-def]
+    if _collected(self):
+        return _dropped(delivery_tag)
+    return _original_ack(self, delivery_tag)
+
+
+def _reject(self, delivery_tag, requeue=False):  # type: ignore[no-untyped-def]
+    if _collected(self):
+        return _dropped(delivery_tag)
+    return _original_reject(self, delivery_tag, requeue=requeue)
+
+
 def applies() -> bool:
     return (celery.__version__, kombu.__version__) == FIXES
 
 
 def apply() -> bool:
-    """Patch the consumer (once). Returns whether the patch is in place."""
+    """Patch the consumer and the Redis transport's acknowledgements. Returns whether the patches are in place."""
     if not applies():
         logger.warning("flowstudio/celery_fixes.py targets celery/kombu %s and is not applied to %s/%s.",
                        "/".join(FIXES), celery.__version__, kombu.__version__)
         return False
     _consumer.Consumer.on_connection_error_after_connected = _on_connection_error_after_connected
+    _redis.QoS.ack = _ack
+    _redis.QoS.reject = _reject
     return True
 
 
