@@ -225,14 +225,10 @@ def test_it_reports_database_broker_and_worker_in_healthz(client):
 
 
 def test_it_answers_503_when_the_broker_is_down(client, settings):
-    from tests.support.workers import use_broker
+    from tests.support.workers import publishing_to
 
-    original = (settings.CELERY_BROKER_URL, dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
-    use_broker("redis://127.0.0.1:9/0")  # nothing listens there
-    try:
+    with publishing_to("redis://127.0.0.1:9/0", {}):  # nothing listens there
         response = client.get("/healthz")
-    finally:
-        use_broker(*original)
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False and response.json()["status"] == "error"
 

@@ -324,13 +324,12 @@ def test_it_dials_nobody_for_a_campaign_started_before_versions_were_checked(
     """Campaign rows written straight to the table, as before campaigns refused a Call step with a fixed
     number: the worker's last check refuses a call already queued, beat's tick pauses the campaign before
     claiming anyone, and the reason is on the campaign."""
-    from celery import current_app
 
     from editor.calls import samespace
     from editor.calls.tasks import place_call
     from editor.campaigns.models import CampaignCall, CampaignPacing
     from editor.campaigns.services.dispatch import PRECHECK
-    from tests.support.workers import use_broker
+    from tests.support.workers import publishing_to
 
     fixed = "917507161643"
     document = copy.deepcopy(FLOW)
@@ -365,12 +364,8 @@ def test_it_dials_nobody_for_a_campaign_started_before_versions_were_checked(
         CampaignCall.objects.create(call=call, contact=contact)
         CampaignContact.objects.filter(pk=contact.pk).update(status=C.CALLING, attempts=1, last_call=call)
         url, queue = campaign_broker
-        before = current_app.conf.broker_url, dict(current_app.conf.broker_transport_options or {})
-        use_broker(url, before[1])
-        try:
+        with publishing_to(url):
             place_call.apply_async(args=[call.pk], queue=queue)
-        finally:
-            use_broker(*before)
         wait_for(lambda: Call.objects.get(pk=call.pk).status == CallStatus.SKIPPED, timeout=30,
                  what="the worker to refuse the queued call")
     finally:

@@ -13,6 +13,7 @@ from datetime import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 # The documented Samespace example, fixed (what a new user builds first).
@@ -33,14 +34,18 @@ def populated_site(*, team, owner) -> dict[str, str]:
     credential = credential_create(team=team, user=owner, name="Main line", cloud_id="CLOUD-1",
                                    auth_token=settings.SANDBOX_AUTH_TOKEN,
                                    base_url="http://127.0.0.1:9/sandbox/api/public/v1")
-    call = call_launch(flow=flow, user=owner, number="+14155550100", credential=credential,
-                       variables={"name": "Zoë 👋"})
-    body = json.dumps({"status": "queued", "call_id": "ss-123"})
-    Call.objects.filter(pk=call.pk).update(status="accepted", response_status=200, response_body=body,
-                                           attempt_count=1, finished_at=timezone.now(),
-                                           samespace_call_id="ss-123")
-    CallAttempt.objects.create(call_id=call.pk, number=1, started_at=timezone.now(), duration_ms=84,
-                               outcome=AttemptOutcome.ACCEPTED, status_code=200, body_excerpt=body)
+    # The call is finished in the transaction that creates it: its message goes out on commit, and a
+    # worker running for the session then finds no queued call to claim (it would otherwise record
+    # its own attempt 1 against the unreachable credential).
+    with transaction.atomic():
+        call = call_launch(flow=flow, user=owner, number="+14155550100", credential=credential,
+                           variables={"name": "Zoë 👋"})
+        body = json.dumps({"status": "queued", "call_id": "ss-123"})
+        Call.objects.filter(pk=call.pk).update(status="accepted", response_status=200, response_body=body,
+                                               attempt_count=1, finished_at=timezone.now(),
+                                               samespace_call_id="ss-123")
+        CallAttempt.objects.create(call_id=call.pk, number=1, started_at=timezone.now(), duration_ms=84,
+                                   outcome=AttemptOutcome.ACCEPTED, status_code=200, body_excerpt=body)
 
     csv = "number,name\n" + "".join(f"+1212555{n:04d},Person {n}\n" for n in range(1000, 1012))
     running = campaign_create(team=team, user=owner, name="December check-ups", flow_version=version,

@@ -104,6 +104,25 @@ def use_broker(url: str | None, transport_options: dict | None = None) -> None:
     app.amqp._producer_pool = None
 
 
+@contextlib.contextmanager
+def publishing_to(url: str, transport_options: dict | None = None) -> Iterator[None]:
+    """Publish to ``url`` inside the block, then to the broker this process published to before.
+
+    What comes back is the write URL Celery really used, not ``conf.broker_url``: that one reads
+    CELERY_BROKER_URL from the environment first (celery.app.utils.Settings), so restoring it would
+    send every later message to the environment's broker instead of the session's private DB, and
+    the session's worker would never see them.
+    """
+    from flowstudio.celery import app
+
+    before = app.conf.broker_write_url, dict(app.conf.broker_transport_options or {})
+    use_broker(url, before[1] if transport_options is None else transport_options)
+    try:
+        yield
+    finally:
+        use_broker(*before)
+
+
 def stop_process_group(proc: subprocess.Popen) -> None:
     """SIGTERM a process started in its own group, then SIGKILL the group if it lingers."""
     if proc.poll() is not None:
