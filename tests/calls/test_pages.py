@@ -224,7 +224,7 @@ def test_it_reports_database_broker_and_worker_in_healthz(client):
     assert body["status"] == "ok" and body["worker"]["ok"] is True and body["worker"]["seconds_ago"] < 5
 
 
-def test_it_answers_503_when_the_broker_is_down(client, settings):
+def test_it_answers_503_when_the_broker_is_down(client):
     from tests.support.workers import publishing_to
 
     with publishing_to("redis://127.0.0.1:9/0", {}):  # nothing listens there

@@ -324,7 +324,6 @@ def test_it_dials_nobody_for_a_campaign_started_before_versions_were_checked(
     """Campaign rows written straight to the table, as before campaigns refused a Call step with a fixed
     number: the worker's last check refuses a call already queued, beat's tick pauses the campaign before
     claiming anyone, and the reason is on the campaign."""
-
     from editor.calls import samespace
     from editor.calls.tasks import place_call
     from editor.campaigns.models import CampaignCall, CampaignPacing
