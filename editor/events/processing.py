@@ -1,14 +1,21 @@
 """Processing of stored call events, in bulk: derive the outcome of every pending call again from all
 of its events and move the per-step counts by the change (docs/call-events.md, "Processing").
 
-The hook marks a call's outcome ``pending`` in the statement that stores its new events, then inserts
-the one "processing scheduled" row (``ProcessingScheduled``) and enqueues ``events_process`` only when
-that row was not there yet. The task deletes the row first, then claims pending outcomes a batch at a
-time (clearing ``pending`` under the rows' locks, held until the batch is saved) until none is left.
-Why no event is left unprocessed: each request inserts the row after its own events are committed;
-if it finds the row there, the task that will delete it has not claimed yet, so it will see them. A
-request that stores events while a batch holds its call's row waits for the batch, then marks the
-row pending again. The beat runs the task every minute too, for a task lost with its worker.
+The hook marks a call's outcome ``pending`` in the statement that stores its new events. The request
+that turns it pending (it was not) then inserts the one "processing scheduled" row
+(``ProcessingScheduled``) and enqueues ``events_process`` only when that row was not there yet; the
+requests that find the outcome pending already do neither. The task deletes the row first, then
+claims pending outcomes a batch at a time (clearing ``pending`` under the rows' locks, held until the
+batch is saved) until none is left.
+
+Why no event is left unprocessed: each request that turns an outcome pending inserts the row after
+its own events are committed; if it finds the row there, the task that will delete it has not claimed
+yet, so it will claim that outcome. A request that finds the outcome pending already holds its row
+from its statement to its commit, and no task has claimed the row since the request that turned it
+pending (claiming clears the flag): that request's task claims it later, waiting for the lock if it
+must (the claim does not skip locked rows), so it reads these events too. A request that stores
+events while a batch holds its call's row waits for the batch, then turns the row pending again.
+The beat runs the task every minute too, for a task lost with its worker.
 
 Statements per batch, however many calls and events it holds: claim, read the outcomes, read the
 events, read the flow versions not cached yet (published versions never change), read the campaigns
@@ -101,13 +108,18 @@ def call_process_events(*, call_id: int) -> CallOutcome | None:
 
 
 def _claim(limit: int) -> list[int]:
-    """Clear ``pending`` on up to ``limit`` outcomes (in call order; on PostgreSQL skipping rows another
-    transaction holds) and return their call ids; the rows stay locked until the transaction ends."""
+    """Clear ``pending`` on up to ``limit`` outcomes (in call order) and return their call ids; the
+    rows stay locked until the transaction ends.
+
+    It waits for a row another transaction holds rather than skip it: a request that stores events
+    for a call already pending holds its row until it commits and counts on the task scheduled for
+    the call to claim it (editor/events/services.py); skipped, the row would wait for the beat. A
+    request holds a row for one statement; another task holds its rows for one batch."""
     table = connection.ops.quote_name(CallOutcome._meta.db_table)
-    skip = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = (
         f"UPDATE {table} SET pending = %s WHERE call_id IN (SELECT call_id FROM {table} WHERE pending = %s "  # noqa: S608 - table name only
-        f"ORDER BY call_id LIMIT %s{skip}) RETURNING call_id"
+        f"ORDER BY call_id LIMIT %s{lock}) RETURNING call_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [False, True, limit])

@@ -13,12 +13,14 @@ import hmac
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from editor.calls.samespace import EVENTS_KEY_CHARS, EVENTS_SECRET_CHARS
@@ -51,21 +53,61 @@ class Received:
 NOT_FOUND = HookRefused(404, "not_found", "No call has this events address.")
 
 
-def find_call(token: str) -> tuple[int, int, int]:
-    """(call id, flow version id, events stored) of the call whose events token this is;
-    HookRefused(404) otherwise.
+class _KnownCalls:
+    """The calls this process has found by their events key, most recent last (at most ``size``):
+    ``[id, secret, flow version id, events stored]``.
+
+    A call's id, secret and flow version never change, and each of its events is one request: so the
+    SELECT that finds the call runs once per call and process, not once per event. The count of
+    stored events is the one the last store in this process returned. A call deleted since is noticed
+    when storing (the events' foreign key) and forgotten here."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[str, list[Any]] = OrderedDict()
+        self._lock = threading.Lock()  # gunicorn's threads share the process
+
+    def get(self, key: str) -> list[Any] | None:
+        with self._lock:
+            row = self._rows.get(key)
+            if row is not None:
+                self._rows.move_to_end(key)
+            return row
+
+    def put(self, key: str, row: list[Any]) -> None:
+        with self._lock:
+            self._rows[key] = row
+            if len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._rows.pop(key, None)
+
+
+KNOWN_CALLS = _KnownCalls(4096)
+
+
+def find_call(token: str) -> tuple[str, list[Any]]:
+    """(events key, ``[call id, secret, flow version id, events stored]``) of the call whose events
+    token this is; HookRefused(404) otherwise.
 
     The key (the first characters) finds the row; the secret is compared with ``hmac.compare_digest``
-    so the time taken says nothing about how much of it was right.
+    so the time taken says nothing about how much of it was right. An unknown key is not remembered.
     """
     if not TOKEN_RE.fullmatch(token):
         raise NOT_FOUND
     key, secret = token[:EVENTS_KEY_CHARS], token[EVENTS_KEY_CHARS:]
-    row = store.find_call(key)
+    row = KNOWN_CALLS.get(key)
+    if row is None:
+        found = store.find_call(key)
+        if found is not None:
+            row = list(found)
+            KNOWN_CALLS.put(key, row)
     expected = row[1] if row else "0" * EVENTS_SECRET_CHARS
     if not hmac.compare_digest(expected.encode(), secret.encode()) or row is None:
         raise NOT_FOUND
-    return row[0], row[2], row[3]
+    return key, row
 
 
 def _depth(value: Any, limit: int) -> bool:
@@ -107,12 +149,19 @@ def parse_body(body: bytes) -> list[tuple[str, dict[str, Any]]]:
 def events_receive(*, token: str, body: bytes) -> Received:
     """Store the events of one request for the call ``token`` names (each once) and have them processed.
 
-    Statements: one SELECT of the call and its count of stored events; one statement that inserts the
-    events (``ON CONFLICT DO NOTHING``) and marks the call's outcome pending when any was new (on
-    PostgreSQL; two in a transaction elsewhere); then, when something was new, one INSERT of the
-    "processing scheduled" mark, whose success enqueues the task (editor/events/processing.py).
+    Statements: the SELECT that finds the call and its count of stored events, on its first event in
+    this process only (``KNOWN_CALLS``); one statement that inserts the events (``ON CONFLICT DO
+    NOTHING``) and, when any was new, marks the call's outcome pending and returns its new count (on
+    PostgreSQL; two in a transaction elsewhere); then, only when this request turned the outcome
+    pending, one INSERT of the "processing scheduled" mark once committed, whose success enqueues the
+    task (editor/events/processing.py).
+
+    The per-call limit (EVENTS_MAX_PER_CALL) is checked against the count this process last saw: exact
+    when one process serves a call's events; with several, each may let one more request through
+    before it sees what the others stored.
     """
-    call_id, version_id, stored = find_call(token)
+    key, call = find_call(token)
+    call_id, _, version_id, stored = call
     items = parse_body(body)
     if stored + len(items) > settings.EVENTS_MAX_PER_CALL:
         raise HookRefused(429, "throttled", f"This call already has {stored} events; no more are kept.")
@@ -122,7 +171,14 @@ def events_receive(*, token: str, body: bytes) -> Received:
         read = read_event(obj)
         rows.append((call_id, read.dedupe_key, raw, read.kind, read.step_id, read.digits, read.variable,
                      read.status, read.occurred_at, read.sequence, now))
-    if store.insert_and_mark(call_id=call_id, version_id=version_id, rows=rows, now=now):
+    try:
+        result = store.insert_and_mark(call_id=call_id, version_id=version_id, rows=rows, now=now)
+    except IntegrityError:  # the call was deleted since this process found it
+        KNOWN_CALLS.forget(key)
+        raise NOT_FOUND from None
+    if result.stored is not None:
+        call[3] = result.stored
+    if result.schedule:
         transaction.on_commit(lambda: processing.schedule(now=now))
     return Received(call_id=call_id, events=len(rows))
 

@@ -9,6 +9,7 @@ time-zone handling and its execute wrappers apply).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,6 +38,16 @@ def find_call(key: str) -> tuple[int, str, int, int] | None:
         return cursor.fetchone()
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What ``insert_and_mark`` did: ``stored`` is the call's count of stored events after the
+    request's (None when none of them was new: nothing was written, nothing read); ``schedule`` says
+    that this request turned the outcome pending, so it has the processing scheduled."""
+
+    stored: int | None
+    schedule: bool
+
+
 def _event_values(rows: list[tuple]) -> tuple[str, list[Any]]:
     """The ``VALUES`` list and its parameters for ``rows`` (tuples in EVENT_COLUMNS order)."""
     adapt = connection.ops.adapt_datetimefield_value
@@ -56,11 +67,16 @@ _OUTCOME_COLUMNS = ("call_id, flow_version_id, path, digits, http, end_reason, e
 
 def _mark_sql(source: str) -> str:
     """Create the call's outcome, or mark it pending and add to its count of stored events; ``source``
-    gives the row's values (with the number of new events as ``n``)."""
+    gives the row's values (with the number of new events as ``n``). It returns the count, and whether
+    this request turned the row pending: ``updated_at`` changes only when the row was not pending yet,
+    so ``updated_at = <this request's time>`` (the row is locked from here to the commit: no other
+    request can have changed it meanwhile)."""
     table = _table(CallOutcome)
     return (
         f"INSERT INTO {table} ({_OUTCOME_COLUMNS}) {source} "  # noqa: S608 - names and placeholders only
-        f"ON CONFLICT (call_id) DO UPDATE SET pending = excluded.pending, stored = {table}.stored + excluded.stored"
+        f"ON CONFLICT (call_id) DO UPDATE SET pending = excluded.pending, stored = {table}.stored + excluded.stored, "
+        f"updated_at = CASE WHEN {table}.pending THEN {table}.updated_at ELSE excluded.updated_at END "
+        "RETURNING stored, updated_at = %s"
     )
 
 
@@ -70,9 +86,12 @@ _NEW_OUTCOME_TYPED = ("%s, %s, '[]'::jsonb, '{}'::jsonb, '[]'::jsonb, '', '', '[
                       "%s")
 
 
-def insert_and_mark(*, call_id: int, version_id: int, rows: list[tuple], now: datetime) -> bool:
+def insert_and_mark(*, call_id: int, version_id: int, rows: list[tuple], now: datetime) -> Stored:
     """Insert the events ``rows`` (a known one changes nothing) and, when any was new, mark the call's
-    outcome pending: True then. On PostgreSQL one statement (so one commit); else two in a transaction."""
+    outcome pending. On PostgreSQL one statement (so one commit); else two in a transaction.
+
+    A call deleted since it was found makes the commit fail on the events' foreign key
+    (IntegrityError): nothing is stored."""
     values, params = _event_values(rows)
     insert = (
         f"INSERT INTO {_table(CallEvent)} ({', '.join(EVENT_COLUMNS)}) VALUES {values} "  # noqa: S608 - names and placeholders only
@@ -83,15 +102,20 @@ def insert_and_mark(*, call_id: int, version_id: int, rows: list[tuple], now: da
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             source = f"SELECT {_NEW_OUTCOME_TYPED}, n, %s FROM (SELECT count(*) AS n FROM new) AS c WHERE n > 0"  # noqa: S608
-            cursor.execute(f"WITH new AS ({insert} RETURNING 1) {_mark_sql(source)} RETURNING 1",
-                           [*params, *outcome, updated])
-            return cursor.fetchone() is not None
-        with transaction.atomic():
-            cursor.execute(insert, params)
-            new = cursor.rowcount
-            if new > 0:
-                cursor.execute(_mark_sql(f"VALUES ({_NEW_OUTCOME}, %s, %s)"), [*outcome, new, updated])
-        return new > 0
+            cursor.execute(f"WITH new AS ({insert} RETURNING 1) {_mark_sql(source)}",
+                           [*params, *outcome, updated, updated])
+            marked = cursor.fetchone()
+        else:
+            with transaction.atomic():
+                cursor.execute(insert, params)
+                new = cursor.rowcount
+                marked = None
+                if new > 0:
+                    cursor.execute(_mark_sql(f"VALUES ({_NEW_OUTCOME}, %s, %s)"), [*outcome, new, updated, updated])
+                    marked = cursor.fetchone()
+    if marked is None:
+        return Stored(stored=None, schedule=False)
+    return Stored(stored=marked[0], schedule=bool(marked[1]))
 
 
 # A "scheduled" row older than this is taken for a task that was lost (its message purged, its worker
