@@ -100,9 +100,11 @@ export function App({ boot }: { boot: Boot }) {
     setUnpublished(f.unpublished_steps ?? null);
     if (store.get() === sent && Array.isArray(f.diagnostics)) setDiagnostics(f.diagnostics);
   }, [store, setDiagnostics]);
+  // The editor's first render is on screen (the ready mark below): work it need not wait for waits for it.
+  const [opened, setOpened] = useState(false);
   const saving = useSaving({
     api, store, draft, flowId: config.flowId, canEdit: config.canEdit, autosaveMs: config.autosaveMs,
-    baseRevision: boot.baseRevision, savedDraft: boot.savedDraft, limitBytes: config.maxBodyBytes ?? 0, onSaved,
+    baseRevision: boot.baseRevision, savedDraft: boot.savedDraft, limitBytes: config.maxBodyBytes ?? 0, onSaved, opened,
   });
   useEffect(() => {
     setTooBig(saving.size !== null && saving.limit > 0 && saving.size > saving.limit);
@@ -155,6 +157,7 @@ export function App({ boot }: { boot: Boot }) {
       const start = performance.getEntriesByName("flow-editor-start")[0]?.startTime ?? 0;
       w.__flowEditor = { ready: true, readyAt: performance.now(), scriptStart: start };
       document.getElementById("flow-editor")?.setAttribute("data-ready", "true");
+      setOpened(true);
     }));
   }, []);
 

@@ -27,6 +27,8 @@ interface Options {
   /** The API's limit for a JSON body (config.maxBodyBytes); 0 when unknown. */
   limitBytes: number;
   onSaved: (flow: FlowData, sent: Draft) => void;
+  /** The editor's first render is on screen (its ready mark): the size is measured from then on. */
+  opened: boolean;
 }
 
 export function useSaving(o: Options) {
@@ -124,11 +126,12 @@ export function useSaving(o: Options) {
     return () => window.clearTimeout(backup);
   }, [draft, canEdit, flowId]);
 
-  // The size, a little after the last edit (and as soon as the page is idle once it opens: for a
-  // 50,000-step flow the measure takes over 100 ms, which the first frame need not wait for).
+  // The size, a little after the last edit, and once the editor has opened as soon as the page is
+  // idle: for a 50,000-step flow the measure takes tens of ms, which the opening need not wait for
+  // (nor measure a flow still waiting for its first layout, only to measure it again).
   const measured = useRef(false);
   useEffect(() => {
-    if (!limit.current) return;
+    if (!limit.current || !o.opened) return;
     const measure = () => setSize(saveBytes(revision.current, draft.name.trim() || "Untitled flow", draft.doc));
     if (!measured.current) {
       measured.current = true;
@@ -138,7 +141,7 @@ export function useSaving(o: Options) {
     }
     const timer = window.setTimeout(measure, MEASURE_MS);
     return () => window.clearTimeout(timer);
-  }, [draft]);
+  }, [draft, o.opened]);
 
   // Too big: autosave waits until the draft is small enough again.
   const fits = size === null || !limit.current || size <= limit.current;

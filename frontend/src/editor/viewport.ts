@@ -6,7 +6,7 @@
 // ends of any connection crossing it); more come in as the view moves. The overview map and
 // "fit" work from the whole document, not from React Flow's nodes.
 import type { Viewport } from "@xyflow/react";
-import { linksOf } from "./doc";
+import { isObject } from "./doc";
 import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import type { FlowDocument } from "./types";
 
@@ -50,34 +50,49 @@ export function contains(outer: Rect, inner: Rect): boolean {
   return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }
 
-function overlaps(a: Rect, b: Rect): boolean {
-  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
-}
-
 /** The steps React Flow should hold for this window, or null for "all of them" (small flows). */
 export function windowedIds(doc: FlowDocument, sizes: Sizes, win: Rect | null, keep: Set<string>): Set<string> | null {
   if (!win || doc.steps.length <= WINDOW_THRESHOLD) return null;
   const ids = new Set<string>(keep);
-  const rectOf = (id: string): Rect | null => {
-    const place = doc.layout[id];
-    return place ? { x: place.x, y: place.y, ...sizeOf(sizes, id) } : null;
-  };
+  const left = win.x;
+  const top = win.y;
+  const right = win.x + win.width;
+  const bottom = win.y + win.height;
+  // Plain numbers, no object per step: this runs on every opening and whenever the view leaves its
+  // window, over every step of the flow (50,000 in bench/editor.py).
   // A step with no place yet is left out: in a big flow that is one waiting for its first layout
   // (layout.ts), and handing all of them to React Flow at once is what this window avoids.
   for (const step of doc.steps) {
-    const r = rectOf(step.id);
-    if (r && overlaps(r, win)) ids.add(step.id);
+    const place = doc.layout[step.id];
+    if (!place) continue;
+    const size = sizes.get(step.id);
+    const width = size ? size.width : NODE_WIDTH;
+    const height = size ? size.height : ESTIMATED_HEIGHT;
+    if (place.x < right && place.x + width > left && place.y < bottom && place.y + height > top) ids.add(step.id);
   }
   // A connection that crosses the window needs both of its steps, wherever they are.
-  for (const link of linksOf(doc)) {
-    if (ids.has(link.source) && ids.has(link.target)) continue;
-    const a = doc.layout[link.source];
-    const b = doc.layout[link.target];
-    if (!a || !b) continue;
-    const box = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x) + NODE_WIDTH, height: Math.abs(a.y - b.y) + ESTIMATED_HEIGHT };
-    if (overlaps(box, win)) {
-      ids.add(link.source);
-      ids.add(link.target);
+  const crosses = (source: string, a: { x: number; y: number }, value: unknown) => {
+    if (value === null || value === undefined) return;
+    const target = String(value);
+    if (ids.has(source) && ids.has(target)) return;
+    const b = doc.layout[target];
+    if (!b) return;
+    const x = Math.min(a.x, b.x);
+    const y = Math.min(a.y, b.y);
+    if (x < right && x + Math.abs(a.x - b.x) + NODE_WIDTH > left && y < bottom && y + Math.abs(a.y - b.y) + ESTIMATED_HEIGHT > top) {
+      ids.add(source);
+      ids.add(target);
+    }
+  };
+  for (const step of doc.steps) {
+    const next = step.next_step;
+    if (next === null || next === undefined) continue;
+    const a = doc.layout[step.id];
+    if (!a) continue;
+    if (isObject(next)) {
+      for (const key in next) crosses(step.id, a, next[key]);
+    } else {
+      crosses(step.id, a, next);
     }
   }
   return ids;
