@@ -74,7 +74,8 @@ def until(moment: datetime, now: datetime) -> str:
     """ "in about 2 h", "in about 3 min", "in less than a minute"; "now" for a moment already here.
 
     Rounded to the nearest unit, as an estimate is (1 h 59 min is "about 2 h"), where ``ago`` counts
-    whole units gone by."""
+    whole units gone by. Hours up to two days, as ``duration`` says them: a page that shows "about
+    34 h 46 min left" says "in about 35 h" beside it, not "in about 1 day"."""
     seconds = (moment - now).total_seconds()
     if seconds <= 0:
         return "now"
@@ -84,7 +85,7 @@ def until(moment: datetime, now: datetime) -> str:
     if minutes < 60:
         return f"in about {minutes} min"
     hours = _nearest(seconds / HOUR)
-    if hours < 24:
+    if hours < 48:
         return f"in about {hours} h"
     days = _nearest(seconds / DAY)
     return f"in about {days} day" + ("" if days == 1 else "s")

@@ -42,6 +42,7 @@ def test_coming_moments_and_estimates():
     now = timezone.now()
     assert until(now + timedelta(hours=2, minutes=5), now) == "in about 2 h"
     assert until(now + timedelta(hours=1, minutes=59, seconds=58), now) == "in about 2 h"
+    assert until(now + timedelta(hours=34, minutes=46), now) == "in about 35 h"  # as duration() says it
     assert until(now + timedelta(days=2, hours=20), now) == "in about 3 days"
     assert until(now + timedelta(minutes=3), now) == "in about 3 min"
     assert until(now + timedelta(seconds=20), now) == "in less than a minute"
