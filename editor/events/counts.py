@@ -90,29 +90,24 @@ def add_many(deltas: dict[tuple[int, date, int], Delta]) -> None:
     columns = "flow_version_id, day, period, campaign, step_id, branch, reached, ended"
     update = (f"ON CONFLICT (flow_version_id, day, period, campaign, step_id, branch) DO UPDATE "
               f"SET reached = {table}.reached + excluded.reached, ended = {table}.ended + excluded.ended")
+    values = [(version_id, when, period, campaign, step_id, branch, reached, ended)
+              for (version_id, period, when, campaign, step_id, branch), (reached, ended) in rows]  # as `columns`
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One array per column, whatever the number of rows: a placeholder per value cost psycopg
             # more CPU to read the statement's text than PostgreSQL took to run it (about a third of
             # a processing task's CPU, bench/README.md "Events").
-            arrays: list[list[Any]] = [[] for _ in range(8)]
-            for (version_id, period, when, campaign, step_id, branch), (reached, ended) in rows:
-                for array, value in zip(arrays, (version_id, when, period, campaign, step_id, branch, reached, ended),
-                                        strict=True):
-                    array.append(value)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[], %s::date[], %s::smallint[], "  # noqa: S608 - only the table name is formatted in
                 f"%s::bigint[], %s::text[], %s::text[], %s::integer[], %s::integer[]) {update}",
-                arrays)
+                [list(column) for column in zip(*values, strict=True)])
             return
         # Elsewhere a VALUES list, a statement per ADD_ROWS rows (SQLite's limit on parameters).
-        for first in range(0, len(rows), ADD_ROWS):
-            chunk = rows[first:first + ADD_ROWS]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            params: list[Any] = []
-            for (version_id, period, when, campaign, step_id, branch), (reached, ended) in chunk:
-                params += [version_id, when, period, campaign, step_id, branch, reached, ended]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values} {update}", params)  # noqa: S608 - only the table name and placeholders are formatted in
+        for first in range(0, len(values), ADD_ROWS):
+            chunk = values[first:first + ADD_ROWS]
+            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders} {update}",  # noqa: S608 - only the table name and placeholders are formatted in
+                           [value for row in chunk for value in row])
 
 
 def _whole_months(first: tuple[int, int], last: tuple[int, int]) -> tuple[list[tuple[Span, int]], range]:

@@ -13,10 +13,9 @@ import hmac
 import json
 import logging
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -53,44 +52,29 @@ class Received:
 NOT_FOUND = HookRefused(404, "not_found", "No call has this events address.")
 
 
-class _KnownCalls:
-    """The calls this process has found by their events key, most recent last (at most ``size``):
-    ``[id, secret, flow version id, events stored]``.
+class _Unknown(Exception):
+    """No call has this events key (raised, not returned, so that ``_known_call`` does not keep it)."""
+
+
+@lru_cache(maxsize=4096)
+def _known_call(key: str) -> list[Any]:
+    """``[call id, secret, flow version id, events stored]`` of the call with this events key, kept by
+    this process (at most 4,096, the least recently used dropped first).
 
     A call's id, secret and flow version never change, and each of its events is one request: so the
     SELECT that finds the call runs once per call and process, not once per event. The count of
-    stored events is the one the last store in this process returned. A call deleted since is noticed
-    when storing (the events' foreign key) and forgotten here."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._rows: OrderedDict[str, list[Any]] = OrderedDict()
-        self._lock = threading.Lock()  # gunicorn's threads share the process
-
-    def get(self, key: str) -> list[Any] | None:
-        with self._lock:
-            row = self._rows.get(key)
-            if row is not None:
-                self._rows.move_to_end(key)
-            return row
-
-    def put(self, key: str, row: list[Any]) -> None:
-        with self._lock:
-            self._rows[key] = row
-            if len(self._rows) > self.size:
-                self._rows.popitem(last=False)
-
-    def forget(self, key: str) -> None:
-        with self._lock:
-            self._rows.pop(key, None)
+    stored events is the one the last store in this process returned (``events_receive`` updates the
+    list). A call deleted since is noticed when storing (the events' foreign key): the cache is then
+    emptied, a rare event."""
+    found = store.find_call(key)
+    if found is None:
+        raise _Unknown
+    return list(found)
 
 
-KNOWN_CALLS = _KnownCalls(4096)
-
-
-def find_call(token: str) -> tuple[str, list[Any]]:
-    """(events key, ``[call id, secret, flow version id, events stored]``) of the call whose events
-    token this is; HookRefused(404) otherwise.
+def find_call(token: str) -> list[Any]:
+    """``[call id, secret, flow version id, events stored]`` of the call whose events token this is
+    (``_known_call``); HookRefused(404) otherwise.
 
     The key (the first characters) finds the row; the secret is compared with ``hmac.compare_digest``
     so the time taken says nothing about how much of it was right. An unknown key is not remembered.
@@ -98,16 +82,14 @@ def find_call(token: str) -> tuple[str, list[Any]]:
     if not TOKEN_RE.fullmatch(token):
         raise NOT_FOUND
     key, secret = token[:EVENTS_KEY_CHARS], token[EVENTS_KEY_CHARS:]
-    row = KNOWN_CALLS.get(key)
-    if row is None:
-        found = store.find_call(key)
-        if found is not None:
-            row = list(found)
-            KNOWN_CALLS.put(key, row)
+    try:
+        row: list[Any] | None = _known_call(key)
+    except _Unknown:
+        row = None
     expected = row[1] if row else "0" * EVENTS_SECRET_CHARS
     if not hmac.compare_digest(expected.encode(), secret.encode()) or row is None:
         raise NOT_FOUND
-    return key, row
+    return row
 
 
 def _depth(value: Any, limit: int) -> bool:
@@ -150,7 +132,7 @@ def events_receive(*, token: str, body: bytes) -> Received:
     """Store the events of one request for the call ``token`` names (each once) and have them processed.
 
     Statements: the SELECT that finds the call and its count of stored events, on its first event in
-    this process only (``KNOWN_CALLS``); one statement that inserts the events (``ON CONFLICT DO
+    this process only (``_known_call``); one statement that inserts the events (``ON CONFLICT DO
     NOTHING``) and, when any was new, marks the call's outcome pending and returns its new count (on
     PostgreSQL; two in a transaction elsewhere); then, only when this request turned the outcome
     pending, one INSERT of the "processing scheduled" mark once committed, whose success enqueues the
@@ -160,7 +142,7 @@ def events_receive(*, token: str, body: bytes) -> Received:
     when one process serves a call's events; with several, each may let one more request through
     before it sees what the others stored.
     """
-    key, call = find_call(token)
+    call = find_call(token)
     call_id, _, version_id, stored = call
     items = parse_body(body)
     if stored + len(items) > settings.EVENTS_MAX_PER_CALL:
@@ -174,7 +156,7 @@ def events_receive(*, token: str, body: bytes) -> Received:
     try:
         result = store.insert_and_mark(call_id=call_id, version_id=version_id, rows=rows, now=now)
     except IntegrityError:  # the call was deleted since this process found it
-        KNOWN_CALLS.forget(key)
+        _known_call.cache_clear()
         raise NOT_FOUND from None
     if result.stored is not None:
         call[3] = result.stored

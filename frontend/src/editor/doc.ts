@@ -12,7 +12,7 @@ export interface Link {
   target: string;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === "object" && !Array.isArray(value);
 }
 
@@ -58,19 +58,26 @@ export function forChecking(doc: FlowDocument): CheckedDocument {
 }
 
 /** Every connection in the flow, in step order then output order. */
-export function linksOf(doc: FlowDocument): Link[] {
-  const links: Link[] = [];
+/** Calls `visit` with each connection of the flow, in order, without an object per connection (the
+ * canvas's window walks them all whenever the view moves on, viewport.ts). */
+export function forEachLink(doc: FlowDocument, visit: (source: string, key: string, target: string) => void): void {
   for (const step of doc.steps) {
     const next = step.next_step;
     if (next === null || next === undefined) continue;
     if (isObject(next)) {
-      for (const [key, value] of Object.entries(next)) {
-        if (value !== null && value !== undefined) links.push({ source: step.id, key, target: String(value) });
+      for (const key in next) {
+        const value = next[key];
+        if (value !== null && value !== undefined) visit(step.id, key, String(value));
       }
     } else {
-      links.push({ source: step.id, key: "next", target: String(next) });
+      visit(step.id, "next", String(next));
     }
   }
+}
+
+export function linksOf(doc: FlowDocument): Link[] {
+  const links: Link[] = [];
+  forEachLink(doc, (source, key, target) => links.push({ source, key, target }));
   return links;
 }
 

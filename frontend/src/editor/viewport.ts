@@ -6,7 +6,7 @@
 // ends of any connection crossing it); more come in as the view moves. The overview map and
 // "fit" work from the whole document, not from React Flow's nodes.
 import type { Viewport } from "@xyflow/react";
-import { isObject } from "./doc";
+import { forEachLink } from "./doc";
 import { ESTIMATED_HEIGHT, NODE_WIDTH } from "./layout";
 import type { FlowDocument } from "./types";
 
@@ -50,51 +50,38 @@ export function contains(outer: Rect, inner: Rect): boolean {
   return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }
 
+/** Whether the box at (x, y) of this size overlaps `r` (numbers, not a Rect: no object per step). */
+function overlaps(x: number, y: number, width: number, height: number, r: Rect): boolean {
+  return x < r.x + r.width && x + width > r.x && y < r.y + r.height && y + height > r.y;
+}
+
 /** The steps React Flow should hold for this window, or null for "all of them" (small flows). */
 export function windowedIds(doc: FlowDocument, sizes: Sizes, win: Rect | null, keep: Set<string>): Set<string> | null {
   if (!win || doc.steps.length <= WINDOW_THRESHOLD) return null;
   const ids = new Set<string>(keep);
-  const left = win.x;
-  const top = win.y;
-  const right = win.x + win.width;
-  const bottom = win.y + win.height;
-  // Plain numbers, no object per step: this runs on every opening and whenever the view leaves its
-  // window, over every step of the flow (50,000 in bench/editor.py).
+  // No object per step or per connection: this runs on every opening and whenever the view leaves
+  // its window, over the whole flow (50,000 steps in bench/editor.py).
   // A step with no place yet is left out: in a big flow that is one waiting for its first layout
   // (layout.ts), and handing all of them to React Flow at once is what this window avoids.
   for (const step of doc.steps) {
     const place = doc.layout[step.id];
     if (!place) continue;
     const size = sizes.get(step.id);
-    const width = size ? size.width : NODE_WIDTH;
-    const height = size ? size.height : ESTIMATED_HEIGHT;
-    if (place.x < right && place.x + width > left && place.y < bottom && place.y + height > top) ids.add(step.id);
+    if (overlaps(place.x, place.y, size ? size.width : NODE_WIDTH, size ? size.height : ESTIMATED_HEIGHT, win)) ids.add(step.id);
   }
   // A connection that crosses the window needs both of its steps, wherever they are.
-  const crosses = (source: string, a: { x: number; y: number }, value: unknown) => {
-    if (value === null || value === undefined) return;
-    const target = String(value);
+  forEachLink(doc, (source, _key, target) => {
     if (ids.has(source) && ids.has(target)) return;
+    const a = doc.layout[source];
     const b = doc.layout[target];
-    if (!b) return;
-    const x = Math.min(a.x, b.x);
-    const y = Math.min(a.y, b.y);
-    if (x < right && x + Math.abs(a.x - b.x) + NODE_WIDTH > left && y < bottom && y + Math.abs(a.y - b.y) + ESTIMATED_HEIGHT > top) {
+    if (!a || !b) return;
+    const width = Math.abs(a.x - b.x) + NODE_WIDTH;
+    const height = Math.abs(a.y - b.y) + ESTIMATED_HEIGHT;
+    if (overlaps(Math.min(a.x, b.x), Math.min(a.y, b.y), width, height, win)) {
       ids.add(source);
       ids.add(target);
     }
-  };
-  for (const step of doc.steps) {
-    const next = step.next_step;
-    if (next === null || next === undefined) continue;
-    const a = doc.layout[step.id];
-    if (!a) continue;
-    if (isObject(next)) {
-      for (const key in next) crosses(step.id, a, next[key]);
-    } else {
-      crosses(step.id, a, next);
-    }
-  }
+  });
   return ids;
 }
 
