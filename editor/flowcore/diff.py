@@ -146,7 +146,7 @@ def _diff(before: Any, after: Any) -> dict[str, Any]:
     layout = _layout_changes(old.layout, new.layout, renames)
     settings = field_changes(old.settings, new.settings)
     result = {"steps": entries, "layout": layout, "settings": settings, "start": start, "order": order}
-    result["summary"] = _summary(result, pairs.kept_ids(new_index))
+    result["summary"] = _summary(result, pairs.kept_ids(new_index), pairs.kept_old_ids(old_index), renames)
     return result
 
 
@@ -191,6 +191,12 @@ class _Pairs:
         if self.aligned:
             return new.first.keys()
         return {new.ids[j] for j in self.news if new.nths[j] == 0}  # type: ignore[misc]
+
+    def kept_old_ids(self, old: StepIndex) -> Collection[str]:
+        """The ids of the kept steps of ``before`` that are the first of their id."""
+        if self.aligned:
+            return old.first.keys()
+        return {old.ids[i] for i in self.olds if old.nths[i] == 0}  # type: ignore[index, misc]
 
 
 def _step_entries(
@@ -286,8 +292,14 @@ def _layout_changes(old: dict[str, Any], new: dict[str, Any], renames: dict[str,
     return changes
 
 
-def _summary(diff: dict[str, Any], kept_ids: Collection[str]) -> dict[str, int]:
-    """Counts of steps: added, removed, changed (fields, label or note), renamed; ``steps`` counts each once."""
+def _summary(
+    diff: dict[str, Any], kept_ids: Collection[str], kept_old_ids: Collection[str], renames: dict[str, str]
+) -> dict[str, int]:
+    """Counts of steps: added, removed, changed (fields, label or note), renamed; ``steps`` counts each once.
+
+    A changed layout entry changes how a kept step reads when it is that step's entry on either side:
+    a renamed step may leave its old entry behind, held by no step afterwards (the diff back then
+    finds it on its own new side, and both directions count the step)."""
     counts = {"added": 0, "removed": 0, "changed": 0, "renamed": 0}
     edited: set[Any] = set()
     renamed: set[Any] = set()
@@ -302,9 +314,13 @@ def _summary(diff: dict[str, Any], kept_ids: Collection[str]) -> dict[str, int]:
         if len(fields) > 1 or fields[0]["field"] != "id":  # more than its id (a changed entry has fields)
             edited.add(key)
     for entry in diff["layout"]:  # a new label or note changes how a kept step reads
+        if entry["change"] != "changed" or not entry["fields"]:
+            continue
         sid = entry.get("new_id", entry["id"])
-        if entry["change"] == "changed" and entry["fields"] and sid in kept_ids:
+        if sid in kept_ids:
             edited.add((sid, 0))
+        elif entry["id"] in kept_old_ids:  # the step's entry before; it is known by its new id
+            edited.add((renames.get(entry["id"], entry["id"]), 0))
     counts["changed"], counts["renamed"] = len(edited), len(renamed)
     counts["steps"] = counts["added"] + counts["removed"] + len(edited | renamed)
     return counts

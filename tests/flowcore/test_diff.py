@@ -76,6 +76,22 @@ def test_a_renamed_step_is_one_rename_not_a_removal_and_an_addition() -> None:
     assert summary_line(diff) == "1 changed, 1 renamed"
 
 
+def test_a_renamed_step_whose_label_stays_behind_counts_as_changed_both_ways() -> None:
+    """Step 0 is renamed to r2 and the steps after it are removed; its layout entry keeps the id "0"
+    (no step holds it afterwards) and loses its label. Read either way, step 0/r2 is renamed and its
+    label changed: the summaries mirror each other (found by the property test in
+    tests/flowcore/test_diff_properties.py)."""
+    body = {"text": False, "extra": {"b": "", "x": ""}}
+    before = {"steps": [{**body, "id": "0", "next_step": True}, {"id": "1"}, {**body, "id": "2"}],
+              "layout": {"0": {"x": 0, "y": 0, "label": "A"}}, "settings": {}}  # fmt: skip
+    after = {"steps": [{**body, "id": "r2", "next_step": True}],
+             "layout": {"0": {"x": 0, "y": 0, "label": ""}}, "settings": {}}  # fmt: skip
+    there, back = diff_documents(before, after), diff_documents(after, before)
+    assert there["summary"] == {"added": 0, "removed": 2, "changed": 1, "renamed": 1, "steps": 3}
+    assert back["summary"] == {"added": 2, "removed": 0, "changed": 1, "renamed": 1, "steps": 3}
+    assert summary_line(there) == "-2 steps, 1 changed, 1 renamed"
+
+
 def test_it_tells_a_count_of_1_from_true_and_reports_a_new_start() -> None:
     before = flow()
     before["steps"].append({"id": "9", "type": "digits", "count": 1, "variable": "x", "next_step": {}})
