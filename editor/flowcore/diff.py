@@ -32,7 +32,7 @@ Linear passes over both documents; values are compared by JSON type and value (`
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, compress, repeat
 from operator import and_, eq, is_, ne, not_
@@ -188,15 +188,16 @@ class _Pairs:
 
     def kept_ids(self, new: StepIndex) -> Collection[str]:
         """The ids of the kept steps of ``after`` that are the first of their id."""
-        if self.aligned:
-            return new.first.keys()
-        return {new.ids[j] for j in self.news if new.nths[j] == 0}  # type: ignore[misc]
+        return self._first_ids(new, self.news)
 
     def kept_old_ids(self, old: StepIndex) -> Collection[str]:
         """The ids of the kept steps of ``before`` that are the first of their id."""
+        return self._first_ids(old, self.olds)  # type: ignore[arg-type]
+
+    def _first_ids(self, index: StepIndex, places: Sequence[int]) -> Collection[str]:
         if self.aligned:
-            return old.first.keys()
-        return {old.ids[i] for i in self.olds if old.nths[i] == 0}  # type: ignore[index, misc]
+            return index.first.keys()
+        return {index.ids[p] for p in places if index.nths[p] == 0}  # type: ignore[misc]
 
 
 def _step_entries(
