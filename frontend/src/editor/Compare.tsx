@@ -9,17 +9,28 @@ import { blockFor, outputsOf, summaryOf } from "./blocks";
 import { buildCompareGraph, fieldName, valueText, type ChangeItem, type CompareNodeType, type FlowDiff } from "./compareGraph";
 import { normalise } from "./normalise";
 import type { FlowDocument } from "./types";
-import { BIG_FLOW, contains, grow, viewRect, type Rect } from "./viewport";
+import { BIG_FLOW, contains, grow, READABLE_ZOOM, viewRect, type Rect } from "./viewport";
 
 export type Side = number | "draft";
 
 // Above this many steps, React Flow gets only the steps in and around the view, as in the editor
-// (viewport.ts), and the view opens at a working zoom on the first change.
+// (viewport.ts). The view opens on the whole comparison when it fits at a readable zoom, as the
+// editor opens a flow; otherwise (any big one) at that zoom on the first change.
 const BIG_COMPARE = BIG_FLOW;
-const WORKING_ZOOM = 0.9;
+const FIT_PADDING = 0.15;
 
 function overlaps(a: Rect, x: number, y: number): boolean {
   return x + 250 > a.x && x < a.x + a.width && y + 160 > a.y && y < a.y + a.height;
+}
+
+/** The zoom at which fitView shows every step (a step taken as 250 × 160, as in `overlaps`). */
+function fitZoom(nodes: { position: { x: number; y: number } }[], width: number, height: number): number {
+  if (nodes.length === 0) return Infinity;
+  const xs = nodes.map((n) => n.position.x);
+  const ys = nodes.map((n) => n.position.y);
+  const w = Math.max(...xs) + 250 - Math.min(...xs);
+  const h = Math.max(...ys) + 160 - Math.min(...ys);
+  return Math.min(width / (w * (1 + FIT_PADDING)), height / (h * (1 + FIT_PADDING)));
 }
 
 const BADGES = {
@@ -175,17 +186,17 @@ function CompareView({ api, from, to, draft, onClose }: Props) {
   useEffect(() => {
     if (!graph) return;
     const size = box.current?.getBoundingClientRect();
-    const node = big ? graph.nodes.find((n) => n.id === first) : undefined;
-    if (node && size) {
+    const node = graph.nodes.find((n) => n.id === first);
+    if (node && size && (big || fitZoom(graph.nodes, size.width, size.height) < READABLE_ZOOM)) {
       const vp = {
-        x: size.width / 2 - (node.position.x + 125) * WORKING_ZOOM,
-        y: size.height / 2 - (node.position.y + 60) * WORKING_ZOOM,
-        zoom: WORKING_ZOOM,
+        x: size.width / 2 - (node.position.x + 125) * READABLE_ZOOM,
+        y: size.height / 2 - (node.position.y + 60) * READABLE_ZOOM,
+        zoom: READABLE_ZOOM,
       };
       void flow.setViewport(vp);
       setWin(grow(viewRect(vp, size.width, size.height), 1));
     } else {
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15 }));
+      requestAnimationFrame(() => void flow.fitView({ padding: FIT_PADDING }));
     }
     // bench/diff.py reads when the comparison was first painted.
     requestAnimationFrame(() => requestAnimationFrame(() => ((window as unknown as { __flowCompare?: object }).__flowCompare = { readyAt: performance.now() })));
