@@ -138,3 +138,31 @@ def test_publish_proposes_a_note_and_restore_says_what_it_changes(owner_page, li
     expect(page.get_by_test_id("notice")).to_contain_text("Version 1 is now the draft")
     expect(page.get_by_test_id("draft-state")).to_contain_text("Changes not published: 1 step")
     assert page.errors == [] and page.outside == []  # type: ignore[attr-defined]
+
+
+def test_discarding_a_flow_saved_without_positions_lays_it_out(owner_page, live_server, make_flow, owner):
+    """A flow made through the API has no positions; it is laid out when it opens, and again when a
+    discard puts its version back, instead of every step landing on the same spot. The positions are
+    not an unsaved change, and the draft is the version again."""
+    from editor.flows.models import Flow
+    from editor.flows.services.flows import flow_publish
+
+    page = owner_page
+    flow = make_flow("No positions", {**PUBLISHED, "layout": {}})
+    version = flow_publish(flow=flow, user=owner, note="first")
+    open_editor(page, live_server, flow)
+    edit_step(page, "1", text="Hello there")
+    wait_saved(page)
+    state = page.get_by_test_id("draft-state")
+    expect(state).to_contain_text("Changes not published: 1 step")
+
+    state.get_by_role("button", name="Discard changes").click()
+    expect(state).to_have_text("Published: version 1")
+    expect(node(page, "1")).to_contain_text("Hello")
+    boxes = [node(page, sid).bounding_box() for sid in ("0", "1", "2", "3", "4")]
+    places = {(round(b["x"]), round(b["y"])) for b in boxes if b}
+    assert len(places) == 5, places  # five steps, five places
+    expect(page.get_by_test_id("save-status")).to_have_attribute("data-status", "saved")
+    page.wait_for_timeout(1500)  # longer than the autosave delay: nothing is saved
+    assert Flow.objects.get(pk=flow.pk).document == version.document
+    assert page.errors == [] and page.outside == []  # type: ignore[attr-defined]

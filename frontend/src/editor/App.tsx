@@ -180,9 +180,19 @@ export function App({ boot }: { boot: Boot }) {
     setSelection(EMPTY_SELECTION);
   }, []);
   const closeCompare = useCallback(() => setCompare(null), []);
+  // A version restored, a discard or the server's copy may have steps without positions.
+  const layOut = useCallback(async (target: FlowDocument) => {
+    const many = target.steps.length > 150;
+    if (many) setBusyLayout(true);
+    try {
+      return moveSteps(target, new Map(Object.entries(await layoutDocument(target, measured, config.layoutWorkerUrl))));
+    } finally {
+      if (many) setBusyLayout(false);
+    }
+  }, [measured, config.layoutWorkerUrl]);
   const publishing = usePublishing({
     api, config, flow: initialFlow, store, saving, latestVersion, setLatestVersion, setUnpublished, setDiagnostics, setNotice,
-    onReplaced, closeDialog, closeCompare,
+    onReplaced, layOut, closeDialog, closeCompare,
   });
 
   const undo = useCallback(() => store.undo(), [store]);

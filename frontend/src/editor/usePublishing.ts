@@ -9,7 +9,7 @@ import { normalise } from "./normalise";
 import { publishTestsNote } from "./Simulator";
 import type { DraftStore } from "./store";
 import type { Prepared } from "./TestCall";
-import type { Diagnostic, EditorConfig, FlowData, Schemas, VersionSummary } from "./types";
+import type { Diagnostic, EditorConfig, FlowData, FlowDocument, Schemas, VersionSummary } from "./types";
 import type { Saving } from "./useSaving";
 
 /** JSON with sorted keys: two documents compare equal whatever order their keys were stored in. */
@@ -41,12 +41,14 @@ interface Options {
   setNotice: (n: Notice | null) => void;
   /** Close the dialog and clear the selection: the draft was replaced. */
   onReplaced: () => void;
+  /** The document with every step placed (some have no position: a flow never laid out). */
+  layOut: (doc: FlowDocument) => Promise<FlowDocument>;
   closeDialog: () => void;
   closeCompare: () => void;
 }
 
 export function usePublishing(o: Options) {
-  const { api, config, flow, store, saving, latestVersion, setLatestVersion, setUnpublished, setDiagnostics, setNotice, onReplaced, closeDialog, closeCompare } = o;
+  const { api, config, flow, store, saving, latestVersion, setLatestVersion, setUnpublished, setDiagnostics, setNotice, onReplaced, layOut, closeDialog, closeCompare } = o;
 
   // Publish the saved draft. Refused because of problems: they are shown (the problems list, and the
   // publish and test call dialogs list them from there) and null is returned.
@@ -97,18 +99,22 @@ export function usePublishing(o: Options) {
     }
   }, [api, saving, publishSaved]);
 
-  const adoptFlow = useCallback((f: FlowData, keepHistory: boolean) => {
+  // A flow saved without positions is laid out before it becomes the draft, as when it opens
+  // (App.tsx): the positions are then part of the saved state, not an unsaved change, and undo goes
+  // straight back to the draft before.
+  const adoptFlow = useCallback(async (f: FlowData, keepHistory: boolean) => {
     const result = normalise(f.document);
     if ("error" in result) throw new Error(result.error);
-    saving.adopt(f, { name: f.name, doc: result.doc }, keepHistory);
+    const doc = result.laidOut ? result.doc : await layOut(result.doc);
+    saving.adopt(f, { name: f.name, doc }, keepHistory);
     setDiagnostics(f.diagnostics ?? []);
     setLatestVersion(f.latest_version ?? null);
     setUnpublished(f.unpublished_steps ?? null);
-  }, [saving, setDiagnostics, setLatestVersion, setUnpublished]);
+  }, [saving, setDiagnostics, setLatestVersion, setUnpublished, layOut]);
 
   const restore = useCallback(async (n: number) => {
     const f = await api.restore(n, saving.revision.current);
-    adoptFlow(f, true);
+    await adoptFlow(f, true);
     onReplaced();
     setNotice({ kind: "success", text: `Version ${n} is now the draft. Undo (Ctrl/⌘+Z) brings your previous draft back.` });
   }, [api, saving, adoptFlow, onReplaced, setNotice]);
@@ -123,7 +129,7 @@ export function usePublishing(o: Options) {
   const discard = useCallback(async () => {
     try {
       if (saving.dirty && !(await saving.save())) throw new Error("Your latest changes couldn't be saved, so nothing was discarded.");
-      adoptFlow(await api.discard(saving.revision.current), true);
+      await adoptFlow(await api.discard(saving.revision.current), true);
       onReplaced();
       closeCompare();
       setNotice({ kind: "success", text: `The draft is version ${latestVersion} again. Undo (Ctrl/⌘+Z) brings your changes back.` });
@@ -134,7 +140,7 @@ export function usePublishing(o: Options) {
 
   const reloadTheirs = useCallback(async () => {
     try {
-      adoptFlow(await api.get(), false);
+      await adoptFlow(await api.get(), false);
       onReplaced();
       setNotice({ kind: "info", text: "Showing the latest saved version." });
     } catch (err) {
