@@ -132,19 +132,24 @@ export function App({ boot }: { boot: Boot }) {
   const edits = useStepEdits({ store, readOnly, selection, setSelection, view, setNotice });
   const { select, deleteSelection, copySelection, paste, duplicate } = edits;
 
-  const arrange = useCallback(async (target: FlowDocument, options: { record: boolean; fit: boolean; positions?: Promise<Positions> }) => {
+  /** Positions for the steps of ``target`` (the busy mark shown while a big flow is laid out). */
+  const positionsOf = useCallback(async (target: FlowDocument, given?: Promise<Positions>) => {
     const many = target.steps.length > 150;
     if (many) setBusyLayout(true);
     try {
-      const positions = await (options.positions ?? layoutDocument(target, measured, config.layoutWorkerUrl));
-      const ids = new Set(store.get().doc.steps.map((s) => s.id));
-      const known = new Map(Object.entries(positions).filter(([id]) => ids.has(id)));
-      store.updateDoc((d) => moveSteps(d, known), { history: options.record });
-      if (options.fit) showSoon();
+      return await (given ?? layoutDocument(target, measured, config.layoutWorkerUrl));
     } finally {
       if (many) setBusyLayout(false);
     }
-  }, [measured, config.layoutWorkerUrl, store, showSoon]);
+  }, [measured, config.layoutWorkerUrl]);
+
+  const arrange = useCallback(async (target: FlowDocument, options: { record: boolean; fit: boolean; positions?: Promise<Positions> }) => {
+    const positions = await positionsOf(target, options.positions);
+    const ids = new Set(store.get().doc.steps.map((s) => s.id));
+    const known = new Map(Object.entries(positions).filter(([id]) => ids.has(id)));
+    store.updateDoc((d) => moveSteps(d, known), { history: options.record });
+    if (options.fit) showSoon();
+  }, [positionsOf, store, showSoon]);
 
   // The editor's ready mark (tests and bench/editor.py wait for it): React Flow is up and, for a
   // flow that opened without positions, its first layout is on the canvas.
@@ -181,15 +186,10 @@ export function App({ boot }: { boot: Boot }) {
   }, []);
   const closeCompare = useCallback(() => setCompare(null), []);
   // A version restored, a discard or the server's copy may have steps without positions.
-  const layOut = useCallback(async (target: FlowDocument) => {
-    const many = target.steps.length > 150;
-    if (many) setBusyLayout(true);
-    try {
-      return moveSteps(target, new Map(Object.entries(await layoutDocument(target, measured, config.layoutWorkerUrl))));
-    } finally {
-      if (many) setBusyLayout(false);
-    }
-  }, [measured, config.layoutWorkerUrl]);
+  const layOut = useCallback(
+    async (target: FlowDocument) => moveSteps(target, new Map(Object.entries(await positionsOf(target)))),
+    [positionsOf],
+  );
   const publishing = usePublishing({
     api, config, flow: initialFlow, store, saving, latestVersion, setLatestVersion, setUnpublished, setDiagnostics, setNotice,
     onReplaced, layOut, closeDialog, closeCompare,
