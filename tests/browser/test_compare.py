@@ -166,3 +166,20 @@ def test_discarding_a_flow_saved_without_positions_lays_it_out(owner_page, live_
     page.wait_for_timeout(1500)  # longer than the autosave delay: nothing is saved
     assert Flow.objects.get(pk=flow.pk).document == version.document
     assert page.errors == [] and page.outside == []  # type: ignore[attr-defined]
+
+
+def test_opening_a_flow_without_positions_twice_brings_nothing_back(owner_page, live_server, make_flow):
+    """The layout a flow gets when it opens is not an unsaved change: no copy is kept in the browser,
+    so the next visit offers to bring back nothing and saves nothing."""
+    from editor.flows.models import Flow
+
+    page = owner_page
+    flow = make_flow("Opened twice", {**PUBLISHED, "layout": {}})
+    for _ in range(2):
+        open_editor(page, live_server, flow)
+        expect(page.get_by_test_id("save-status")).to_have_attribute("data-status", "saved")
+        page.wait_for_timeout(1000)  # longer than the backup's delay (250 ms)
+        assert page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('flowstudio.draft'))") == []
+        expect(page.get_by_test_id("notice")).to_have_count(0)
+    assert Flow.objects.get(pk=flow.pk).document["layout"] == {}
+    assert page.errors == [] and page.outside == []  # type: ignore[attr-defined]

@@ -122,9 +122,14 @@ export function useSaving(o: Options) {
       return;
     }
     setStatus((s) => (s === "saved" ? "dirty" : s));
-    const backup = window.setTimeout(() => writeBackup(flowId, revision.current, draft), BACKUP_DELAY_MS);
+    // Not when the draft has become the saved one meanwhile without changing: a flow opened without
+    // positions is laid out, then that same draft is adopted as saved (App.tsx), and this effect does
+    // not run again to cancel the timer. A backup then "brought back" changes nobody made.
+    const backup = window.setTimeout(() => {
+      if (store.get() !== saved.current) writeBackup(flowId, revision.current, draft);
+    }, BACKUP_DELAY_MS);
     return () => window.clearTimeout(backup);
-  }, [draft, canEdit, flowId]);
+  }, [draft, canEdit, flowId, store]);
 
   // The size, a little after the last edit, and once the editor has opened as soon as the page is
   // idle: for a 50,000-step flow the measure takes tens of ms, which the opening need not wait for
